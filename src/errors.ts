@@ -1,0 +1,179 @@
+// Node-shaped errors: same class, `code` and message shape as Node's internal/errors.
+import { inspect } from 'node:util';
+import { ERRNO } from './errno.js';
+
+type Ctor = new (message: string) => Error;
+
+function make<T extends Error>(Base: Ctor, code: string, message: string): T {
+  const err = new Base(message) as T & { code: string };
+  Object.defineProperty(err, 'code', { value: code, enumerable: true, writable: true, configurable: true });
+  // Node prints `TypeError [ERR_X]: message` in stacks; mirror it so logs read the same.
+  if (typeof err.stack === 'string') {
+    err.stack = err.stack.replace(`${err.name}: `, `${err.name} [${code}]: `);
+  }
+  Object.defineProperty(err, 'toString', {
+    value(this: Error) { return `${this.name} [${code}]: ${this.message}`; },
+    enumerable: false, writable: true, configurable: true,
+  });
+  return err;
+}
+
+export interface NodeError extends Error { code: string }
+export interface SystemError extends Error {
+  code: string; errno: number; syscall: string; address?: string; port?: number;
+}
+
+/** How Node describes a received value in argument errors. */
+export function describe(value: unknown): string {
+  if (value == null) return ` Received ${value}`;
+  if (typeof value === 'function') return ` Received function ${(value as { name?: string }).name || '<anonymous>'}`;
+  if (typeof value === 'object') {
+    const ctor = (value as { constructor?: { name?: string } }).constructor;
+    if (ctor?.name) return ` Received an instance of ${ctor.name}`;
+    return ` Received ${inspect(value, { depth: -1 })}`;
+  }
+  let shown = inspect(value, { colors: false });
+  if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
+  return ` Received type ${typeof value} (${shown})`;
+}
+
+/** Node's determineSpecificType, used by ERR_SOCKET_BAD_PORT and friends. */
+export function specificType(value: unknown): string {
+  if (value == null) return String(value);
+  if (typeof value === 'function') return `function ${(value as { name?: string }).name}`;
+  if (typeof value === 'object') {
+    const ctor = (value as { constructor?: { name?: string } }).constructor;
+    if (ctor?.name) return `an instance of ${ctor.name}`;
+    return inspect(value, { depth: -1 });
+  }
+  let shown = inspect(value, { colors: false });
+  if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
+  return `type ${typeof value} (${shown})`;
+}
+
+const CLASSES = ['string', 'number', 'bigint', 'boolean', 'symbol', 'undefined', 'object', 'function'];
+
+function joinOr(items: string[]): string {
+  if (items.length <= 2) return items.join(' or ');
+  return `${items.slice(0, -1).join(', ')}, or ${items[items.length - 1]}`;
+}
+
+export function invalidArgType(name: string, expected: string | string[], actual: unknown): NodeError {
+  const list = Array.isArray(expected) ? expected : [expected];
+  const kind = name.endsWith(' argument') ? '' : name.includes('.') ? ' property' : ' argument';
+  let msg = `The ${name.endsWith(' argument') ? name : `"${name}"`}${kind} must be `;
+  const types: string[] = [];
+  const instances: string[] = [];
+  for (const t of list) (CLASSES.includes(t) ? types : instances).push(t);
+  const parts: string[] = [];
+  if (types.length) parts.push(`${types.length > 1 ? 'one of type' : 'of type'} ${joinOr(types)}`);
+  if (instances.length) parts.push(`an instance of ${joinOr(instances)}`);
+  msg += parts.join(' or ');
+  msg += '.' + describe(actual);
+  return make<NodeError>(TypeError, 'ERR_INVALID_ARG_TYPE', msg);
+}
+
+export function invalidArgValue(name: string, value: unknown, reason = 'is invalid'): NodeError {
+  const type = name.includes('.') ? 'property' : 'argument';
+  let shown = inspect(value);
+  if (shown.length > 128) shown = `${shown.slice(0, 128)}...`;
+  return make<NodeError>(TypeError, 'ERR_INVALID_ARG_VALUE', `The ${type} '${name}' ${reason}. Received ${shown}`);
+}
+
+function withSeparators(n: number | bigint): string {
+  const s = String(n);
+  const neg = s.startsWith('-') ? '-' : '';
+  let digits = neg ? s.slice(1) : s;
+  let out = '';
+  while (digits.length > 3) { out = `_${digits.slice(-3)}${out}`; digits = digits.slice(0, -3); }
+  return `${neg}${digits}${out}`;
+}
+
+export function outOfRange(name: string, range: string, value: unknown): NodeError {
+  let received: string;
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) > 2 ** 32) received = withSeparators(value);
+  else if (typeof value === 'bigint') received = `${value > 2n ** 32n || value < -(2n ** 32n) ? withSeparators(value) : value}n`;
+  else received = inspect(value);
+  return make<NodeError>(RangeError, 'ERR_OUT_OF_RANGE', `The value of "${name}" is out of range. It must be ${range}. Received ${received}`);
+}
+
+export function badPort(name: string, port: unknown, allowZero = true): NodeError {
+  return make<NodeError>(RangeError, 'ERR_SOCKET_BAD_PORT', `${name} should be ${allowZero ? '>=' : '>'} 0 and < 65536. Received ${specificType(port)}.`);
+}
+
+export function missingArgs(...names: string[]): NodeError {
+  const q = names.map((n) => `"${n}"`);
+  let msg = 'The ';
+  if (q.length === 1) msg += `${q[0]} argument`;
+  else if (q.length === 2) msg += `${q[0]} and ${q[1]} arguments`;
+  else msg += `${q.slice(0, -1).join(', ')}, and ${q[q.length - 1]} arguments`;
+  return make<NodeError>(TypeError, 'ERR_MISSING_ARGS', `${msg} must be specified`);
+}
+
+const MESSAGES = {
+  ERR_SERVER_ALREADY_LISTEN: [Error, 'Listen method has been called more than once without closing.'],
+  ERR_SERVER_NOT_RUNNING: [Error, 'Server is not running.'],
+  ERR_SOCKET_CLOSED: [Error, 'Socket is closed'],
+  ERR_SOCKET_CLOSED_BEFORE_CONNECTION: [Error, 'Socket closed before the connection was established'],
+  ERR_SOCKET_CONNECTION_TIMEOUT: [Error, 'Socket connection timeout'],
+  ERR_INVALID_HANDLE_TYPE: [TypeError, 'This handle type cannot be sent'],
+  ERR_STREAM_DESTROYED: [Error, 'Cannot call write after a stream was destroyed'],
+} as const;
+
+export function nodeError(code: keyof typeof MESSAGES): NodeError {
+  const [Base, message] = MESSAGES[code];
+  return make<NodeError>(Base, code, message);
+}
+
+export function ipBlocked(ip: string): NodeError {
+  return make<NodeError>(Error, 'ERR_IP_BLOCKED', `IP(${ip}) is blocked by net.BlockList`);
+}
+
+export function invalidIp(ip: string): NodeError {
+  return make<NodeError>(TypeError, 'ERR_INVALID_IP_ADDRESS', `Invalid IP address: ${ip}`);
+}
+
+export function invalidFdType(type: string): NodeError {
+  return make<NodeError>(TypeError, 'ERR_INVALID_FD_TYPE', `Unsupported fd type: ${type}`);
+}
+
+export function invalidAddressFamily(family: string, host: string, port: number): NodeError {
+  return make<NodeError>(RangeError, 'ERR_INVALID_ADDRESS_FAMILY', `Invalid address family: ${family} ${host}:${port}`);
+}
+
+/** A feature the current runtime's API cannot provide; documented per runtime in the README. */
+export function unsupported(runtime: string, feature: string): NodeError {
+  return make<NodeError>(Error, 'ERR_CROSSNET_UNSUPPORTED', `${feature} is not supported on ${runtime} by crossnet (the runtime's API does not expose it)`);
+}
+
+export class AbortError extends Error {
+  code = 'ABORT_ERR';
+  constructor(message = 'The operation was aborted', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AbortError';
+  }
+}
+
+/** Negative libuv errno for a code, as Node reports it (0 when unknown). */
+export function errnoOf(code: string): number {
+  return ERRNO[code]?.[0] ?? 0;
+}
+
+/**
+ * A system error as Node builds it. `detailed` adds libuv's text (`listen EADDRINUSE: address
+ * already in use ::1:80`), which Node uses for listen/bind; connect/read/write use the short form.
+ */
+export function systemError(code: string, syscall: string, address?: string, port?: number, detailed = false): SystemError {
+  const entry = ERRNO[code];
+  let message = `${syscall} ${code}`;
+  if (detailed && entry) message += `: ${entry[1]}`;
+  if (port !== undefined && port > 0) message += ` ${address}:${port}`;
+  else if (address) message += ` ${address}`;
+  const err = new Error(message) as SystemError;
+  err.errno = entry ? entry[0] : 0;
+  err.code = code;
+  err.syscall = syscall;
+  if (address) err.address = address;
+  if (port !== undefined && port > 0) err.port = port;
+  return err;
+}

@@ -1,0 +1,133 @@
+/**
+ * The transport contract: everything crossnet's core needs from a runtime, and nothing more.
+ *
+ * An adapter (adapters/node.ts, adapters/deno.ts, adapters/bun.ts, or an in-memory one for
+ * tests) implements `Transport`. It holds no `net` semantics: no validation, no DNS, no events,
+ * no timers, no stream state. It moves bytes and reports OS outcomes as Node's error codes
+ * (`'ECONNREFUSED'`, `'EADDRINUSE'`, …); the core turns those into Node's error objects.
+ *
+ * Rules every adapter follows:
+ * - Callbacks may run synchronously only where noted; the core never relies on either.
+ * - Bytes handed to `Receiver.onData` belong to the core from then on (no reuse by the adapter).
+ * - Bytes handed to `write` belong to the adapter until that write's callback runs.
+ * - A feature the runtime cannot do is `false` in `capabilities`; the core checks it and raises
+ *   `ERR_CROSSNET_UNSUPPORTED` itself, so adapters never silently ignore an option.
+ */
+
+/** An IP endpoint, as Node's `address()` reports it. */
+export interface IpEndpoint {
+  address: string;
+  port: number;
+  family: 'IPv4' | 'IPv6';
+}
+
+/** A local or remote end: an IP endpoint, or the path of an IPC (Unix domain) socket. */
+export type Endpoint = IpEndpoint | string;
+
+/** Where to connect. Host names are already resolved: `address` is an IP literal. */
+export type ConnectTarget =
+  | { kind: 'tcp'; address: string; port: number; family: 4 | 6; localAddress?: string; localPort?: number }
+  | { kind: 'ipc'; path: string };
+
+/** What to listen on. `address` is an IP literal (`'::'` / `'0.0.0.0'` for any). */
+export type ListenTarget =
+  | { kind: 'tcp'; address: string; port: number; family: 4 | 6; backlog: number; ipv6Only: boolean; reusePort: boolean }
+  | { kind: 'ipc'; path: string; backlog: number; readableAll: boolean; writableAll: boolean }
+  | { kind: 'fd'; fd: number; backlog: number };
+
+/** Sink for what a connection reads. Set once per connection with `Connection.setReceiver`. */
+export interface Receiver {
+  /** Bytes read from the peer; ownership passes to the core. */
+  onData(chunk: Uint8Array): void;
+  /** The peer half-closed (FIN). No more `onData` follows. */
+  onEnd(): void;
+  /** A read failed (`'ECONNRESET'`, …). The connection is unusable; the core closes it. */
+  onError(code: string): void;
+}
+
+/** One open stream connection (TCP or IPC). */
+export interface Connection {
+  setReceiver(receiver: Receiver): void;
+  /** Start (or resume) delivering reads. Idempotent. */
+  readStart(): void;
+  /** Stop reading from the OS, so the peer's writes stall once buffers fill. Idempotent. */
+  readStop(): void;
+  /**
+   * Queue chunks for writing, in order, as one vectored write where the runtime allows.
+   * `done` runs once every byte has been handed to the OS, with an error code on failure.
+   */
+  write(chunks: readonly Uint8Array[], done: (err: string | null) => void): void;
+  /** Half-close: send FIN after queued writes. */
+  shutdown(done: (err: string | null) => void): void;
+  /** Close gracefully; `done` runs once the descriptor is released. Idempotent. */
+  close(done?: () => void): void;
+  /** Close with RST (capability `reset`). */
+  reset(done?: () => void): void;
+  setNoDelay(enable: boolean): void;
+  /** `delaySeconds` 0 means the OS default (capability `keepAliveDelay` for anything else). */
+  setKeepAlive(enable: boolean, delaySeconds: number): void;
+  /** TOS/traffic class byte (capability `typeOfService`). Returns an error code or null. */
+  setTypeOfService?(tos: number): string | null;
+  getTypeOfService?(): number;
+  ref(): void;
+  unref(): void;
+  localEndpoint(): Endpoint | undefined;
+  remoteEndpoint(): Endpoint | undefined;
+  /** The OS descriptor, or -1 where the runtime hides it. */
+  readonly fd: number;
+  readonly kind: 'tcp' | 'ipc';
+}
+
+/** A connect in progress; `cancel` abandons it (the callback then never runs). */
+export interface PendingConnect {
+  cancel(): void;
+}
+
+/** A listening socket. */
+export interface Listener {
+  endpoint(): Endpoint;
+  /** Stop accepting; `done` runs once the descriptor is released (IPC socket files unlinked). */
+  close(done?: () => void): void;
+  ref(): void;
+  unref(): void;
+  readonly fd: number;
+}
+
+export interface ListenEvents {
+  onConnection(conn: Connection): void;
+  /** accept() failed (`'EMFILE'`, …); the listener keeps going. */
+  onError(code: string): void;
+}
+
+/** What the runtime's API can do. `false` makes the core raise ERR_CROSSNET_UNSUPPORTED. */
+export interface Capabilities {
+  /** Bind a client to `localAddress`/`localPort` before connecting. */
+  localAddress: boolean;
+  /** A keep-alive initial delay other than the OS default. */
+  keepAliveDelay: boolean;
+  /** Abortive close (RST). */
+  reset: boolean;
+  /** A listen backlog other than the runtime's default. */
+  backlog: boolean;
+  ipv6Only: boolean;
+  reusePort: boolean;
+  /** `readableAll` / `writableAll` on IPC socket files. */
+  ipcPermissions: boolean;
+  /** Linux abstract-namespace IPC names (`'\0name'`). */
+  abstractIpc: boolean;
+  /** Adopt an existing descriptor (`fd` options, listen on `{ fd }`). */
+  adoptFd: boolean;
+  typeOfService: boolean;
+  /** An unref'd listener/connection really lets the process exit. */
+  unref: boolean;
+}
+
+export interface Transport {
+  /** `'node'`, `'deno'`, `'bun'`, … — used in error messages. */
+  readonly runtime: string;
+  readonly capabilities: Capabilities;
+  connect(target: ConnectTarget, done: (err: string | null, conn?: Connection) => void): PendingConnect;
+  listen(target: ListenTarget, events: ListenEvents, done: (err: string | null, listener?: Listener) => void): void;
+  /** Wrap an existing connected descriptor (capability `adoptFd`). Throws an error code string on failure. */
+  adopt?(fd: number): Connection;
+}
