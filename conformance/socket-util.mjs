@@ -1,0 +1,148 @@
+// Helpers shared by the socket-*.test.mjs files: servers that track (and on stop destroy) their
+// connections, event recorders, a free port, and a listener that never accepts (for
+// 'connectionAttemptTimeout'). Runs unchanged on Node, Deno and Bun.
+import { spawn } from 'node:child_process';
+import { writeFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import process from 'node:process';
+import { net, env } from './net.mjs';
+import { here, listen } from './lib.mjs';
+
+/**
+ * A TCP (or IPC, with `{ path }`) server whose accepted sockets are tracked.
+ * `onConnection(socket)` runs for each; `accepted()` resolves with the next accepted socket;
+ * `stop()` destroys every tracked socket and closes the server.
+ */
+export async function startServer(onConnection = (s) => s.resume(), { host = '127.0.0.1', port = 0, path, options = {} } = {}) {
+  const conns = new Set();
+  const waiting = [];
+  const queue = [];
+  const server = net.createServer(options, (s) => {
+    conns.add(s);
+    s.on('close', () => conns.delete(s));
+    // A reset from a test's client must not become an uncaught error on the server side.
+    if (!s.listenerCount('error')) s.on('error', () => {});
+    onConnection(s);
+    if (waiting.length) waiting.shift()(s); else queue.push(s);
+  });
+  const addr = path ? await listen(server, path) : await listen(server, port, host);
+  return {
+    server,
+    port: typeof addr === 'object' && addr ? addr.port : undefined,
+    path,
+    conns,
+    accepted: () => (queue.length ? Promise.resolve(queue.shift()) : new Promise((r) => waiting.push(r))),
+    stop: () => new Promise((resolve) => {
+      for (const s of conns) s.destroy();
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/** A loopback port with nothing listening on it (listen on 0, read the port, close). */
+export async function freePort(host = '127.0.0.1') {
+  const server = net.createServer();
+  const { port } = await listen(server, 0, host);
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/**
+ * Record `events` on `emitter` into an array of names; 'close' is recorded as `close(<hadError>)`.
+ * Consecutive 'data' events collapse into one entry so chunking does not change the sequence.
+ */
+export function record(emitter, events) {
+  const seen = [];
+  for (const name of events) {
+    emitter.on(name, (...args) => {
+      const entry = name === 'close' ? `close(${args[0]})` : name;
+      if (entry === 'data' && seen[seen.length - 1] === 'data') return;
+      seen.push(entry);
+    });
+  }
+  return seen;
+}
+
+/** Resolve when the socket emits 'close' (immediately if it already closed). */
+export function closed(socket) {
+  return new Promise((resolve) => {
+    if (socket.destroyed && socket.closed) return resolve();
+    socket.once('close', (hadError) => resolve(hadError));
+  });
+}
+
+/** Resolve with the first 'error' the emitter emits. */
+export function nextError(emitter) {
+  return new Promise((resolve) => emitter.once('error', resolve));
+}
+
+/** Destroy sockets, ignoring ones already gone. */
+export function destroyAll(...sockets) {
+  for (const s of sockets) if (s && !s.destroyed) s.destroy();
+}
+
+/** Bytes `n` long with a position-dependent pattern, so reordering or loss changes them. */
+export function pattern(n) {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = (i * 31 + (i >> 8)) & 0xff;
+  return b;
+}
+
+/** Wait until `predicate()` is true, checking every few ms; fail after `limit` ms. */
+export async function until(predicate, limit = 3000, what = 'condition') {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > limit) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/**
+ * A listener on `host`:`port` whose process is stopped (SIGSTOP), so once its small accept queue
+ * is full, further SYNs get no answer and a connection attempt hangs (no RST, no accept). Used to
+ * make an autoSelectFamily attempt time out on loopback. Bun ignores the listen backlog, so under
+ * Bun the fixture runs on `node` from PATH; the fixture's runtime is not what is under test.
+ * Resolves with { stop() }, which destroys the filler sockets and kills the process.
+ */
+export async function stalledListener(host, port) {
+  const file = join(here, `.stall-${process.pid}-${Date.now() % 100000}.mjs`);
+  writeFileSync(file, [
+    "import net from 'node:net';",
+    `const s = net.createServer();`,
+    `s.listen({ port: ${port}, host: ${JSON.stringify(host)}, backlog: 1 }, () => console.log('ready'));`,
+  ].join('\n'));
+  const [cmd, args] = env.runtime === 'deno' ? [process.execPath, ['run', '-A', file]]
+    : env.runtime === 'bun' ? ['node', [file]] : [process.execPath, [file]];
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const fillers = [];
+  const stop = () => {
+    for (const s of fillers) s.destroy();
+    child.kill('SIGKILL');
+    try { unlinkSync(file); } catch {}
+  };
+  try {
+    await new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`stall fixture exited with ${code}`)));
+      child.stdout.once('data', () => resolve());
+    });
+    child.kill('SIGSTOP');
+    // Fill the accept queue: the kernel completes handshakes until the backlog is full, then
+    // leaves new SYNs unanswered. Stop at the first connection that does not complete.
+    for (let i = 0; i < 8; i++) {
+      const c = net.connect({ port, host, autoSelectFamily: false });
+      c.on('error', () => {});
+      fillers.push(c);
+      const ok = await Promise.race([
+        new Promise((r) => c.once('connect', () => r(true))),
+        new Promise((r) => setTimeout(() => r(false), 400)),
+      ]);
+      if (!ok) return { stop };
+    }
+    throw new Error('stall fixture: the accept queue never filled');
+  } catch (err) {
+    stop();
+    throw err;
+  }
+}
