@@ -101,8 +101,8 @@ export function badPort(name: string, port: unknown, allowZero = true): NodeErro
   return make<NodeError>(RangeError, 'ERR_SOCKET_BAD_PORT', `${name} should be ${allowZero ? '>=' : '>'} 0 and < 65536. Received ${specificType(port)}.`);
 }
 
-export function missingArgs(...names: string[]): NodeError {
-  const q = names.map((n) => `"${n}"`);
+export function missingArgs(...names: (string | string[])[]): NodeError {
+  const q = names.map((n) => (Array.isArray(n) ? n.map((x) => `"${x}"`).join(' or ') : `"${n}"`));
   let msg = 'The ';
   if (q.length === 1) msg += `${q[0]} argument`;
   else if (q.length === 2) msg += `${q[0]} and ${q[1]} arguments`;
@@ -118,6 +118,7 @@ const MESSAGES = {
   ERR_SOCKET_CONNECTION_TIMEOUT: [Error, 'Socket connection timeout'],
   ERR_INVALID_HANDLE_TYPE: [TypeError, 'This handle type cannot be sent'],
   ERR_STREAM_DESTROYED: [Error, 'Cannot call write after a stream was destroyed'],
+  ERR_INVALID_ADDRESS: [Error, 'Invalid socket address'],
 } as const;
 
 export function nodeError(code: keyof typeof MESSAGES): NodeError {

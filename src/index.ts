@@ -1,4 +1,64 @@
-// Public API of crossnet (filled in as the core lands).
-export { isIP, isIPv4, isIPv6 } from './ip.js';
-export { BlockList } from './blocklist.js';
-export { SocketAddress } from './socketaddress.js';
+// crossnet's public API: node:net's surface, typed as @types/node's `net` so the two swap freely.
+import type * as NodeNet from 'node:net';
+import { Socket as SocketImpl } from './socket.js';
+import { Server as ServerImpl } from './server.js';
+import { normalizeArgs } from './args.js';
+import { isIP, isIPv4, isIPv6 } from './ip.js';
+import { BlockList as BlockListImpl } from './blocklist.js';
+import { SocketAddress as SocketAddressImpl } from './socketaddress.js';
+import {
+  getDefaultAutoSelectFamily, setDefaultAutoSelectFamily,
+  getDefaultAutoSelectFamilyAttemptTimeout, setDefaultAutoSelectFamilyAttemptTimeout,
+} from './autoselect.js';
+import { setDefaultTransport, setTransport, getTransport } from './runtime.js';
+import { detectTransport } from '../adapters/auto.js';
+
+setDefaultTransport(detectTransport);
+
+export type Socket = NodeNet.Socket;
+export type Server = NodeNet.Server;
+export type BlockList = NodeNet.BlockList;
+export type SocketAddress = NodeNet.SocketAddress;
+export type {
+  AddressInfo, SocketConstructorOpts, TcpSocketConnectOpts, IpcSocketConnectOpts, SocketConnectOpts,
+  NetConnectOpts, TcpNetConnectOpts, IpcNetConnectOpts, ListenOptions, SocketReadyState,
+  LookupFunction, OnReadOpts, IPVersion, SocketAddressInitOptions, ServerOpts,
+} from 'node:net';
+export type { Transport, Connection, Listener, Capabilities } from './transport.js';
+
+export const Socket = SocketImpl as unknown as typeof NodeNet.Socket;
+export const Server = ServerImpl as unknown as typeof NodeNet.Server;
+export const BlockList = BlockListImpl as unknown as typeof NodeNet.BlockList;
+export const SocketAddress = SocketAddressImpl as unknown as typeof NodeNet.SocketAddress;
+/** Alias kept by node:net for old code. */
+export const Stream = Socket;
+
+export const createServer = ((options?: unknown, listener?: unknown) =>
+  new ServerImpl(options as never, listener as never)) as unknown as typeof NodeNet.createServer;
+
+function connectImpl(...args: unknown[]): SocketImpl {
+  const normalized = normalizeArgs(args);
+  const options = normalized[0] as { timeout?: number };
+  const socket = new SocketImpl(options as never);
+  if (options.timeout) socket.setTimeout(options.timeout);
+  return socket.connect(normalized);
+}
+export const connect = connectImpl as unknown as typeof NodeNet.connect;
+export const createConnection = connectImpl as unknown as typeof NodeNet.createConnection;
+
+export {
+  isIP, isIPv4, isIPv6,
+  getDefaultAutoSelectFamily, setDefaultAutoSelectFamily,
+  getDefaultAutoSelectFamilyAttemptTimeout, setDefaultAutoSelectFamilyAttemptTimeout,
+  /** Choose the transport explicitly (e.g. `crossnet/adapters/node`). */
+  setTransport, getTransport,
+};
+
+const net = {
+  Socket, Server, Stream, BlockList, SocketAddress, createServer, connect, createConnection,
+  isIP, isIPv4, isIPv6,
+  getDefaultAutoSelectFamily, setDefaultAutoSelectFamily,
+  getDefaultAutoSelectFamilyAttemptTimeout, setDefaultAutoSelectFamilyAttemptTimeout,
+  setTransport, getTransport,
+};
+export default net;

@@ -10,6 +10,8 @@
  * - Callbacks may run synchronously only where noted; the core never relies on either.
  * - Bytes handed to `Receiver.onData` belong to the core from then on (no reuse by the adapter).
  * - Bytes handed to `write` belong to the adapter until that write's callback runs.
+ * - Errors are Node error code strings. When the failing step is not the operation itself (a
+ *   client's `bind` to its local address during `connect`), prefix the syscall: `'bind EADDRINUSE'`.
  * - A feature the runtime cannot do is `false` in `capabilities`; the core checks it and raises
  *   `ERR_CROSSNET_UNSUPPORTED` itself, so adapters never silently ignore an option.
  */

@@ -1,0 +1,696 @@
+// net.Socket: a stream.Duplex over a transport Connection, with Node's semantics.
+import { Duplex } from 'node:stream';
+import { Buffer } from 'node:buffer';
+import process from 'node:process';
+import { setTimeout, clearTimeout } from 'node:timers';
+import {
+  AbortError, invalidArgType, missingArgs, nodeError, systemError, type SystemError,
+} from './errors.js';
+import { normalizeArgs, normalizedArgs, type Normalized } from './args.js';
+import { getTransport, requireCapability, surface } from './runtime.js';
+import { validateAbortSignal, validateFunction, validateNumber, validateString } from './validate.js';
+import { isBlockListLike, type BlockListLike } from './blocklist.js';
+import { connectTcp } from './connect.js';
+import type { Connection, ConnectTarget, Endpoint, PendingConnect, Receiver } from './transport.js';
+
+type Timer = ReturnType<typeof setTimeout>;
+type OnRead = {
+  buffer: Uint8Array | (() => Uint8Array);
+  callback: (this: Socket, nread: number, buf: Uint8Array) => boolean | void;
+};
+interface ServerLike {
+  _connections: number;
+  _emitCloseIfDrained(): void;
+}
+export interface SocketOptions {
+  fd?: number;
+  allowHalfOpen?: boolean;
+  readable?: boolean;
+  writable?: boolean;
+  signal?: AbortSignal;
+  onread?: OnRead;
+  noDelay?: boolean;
+  keepAlive?: boolean;
+  keepAliveInitialDelay?: number;
+  blockList?: BlockListLike;
+  highWaterMark?: number;
+  readableHighWaterMark?: number;
+  writableHighWaterMark?: number;
+  /** Internal: an accepted connection (set by Server). */
+  handle?: Connection;
+  /** Internal: do not start reading (Server's pauseOnConnect). */
+  pauseOnCreate?: boolean;
+}
+
+interface IpInfo { address?: string; port?: number; family?: string }
+
+const now = typeof performance !== 'undefined' ? () => performance.now() : () => Date.now();
+const TIMEOUT_MAX = 2 ** 31 - 1;
+
+function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+function toInfo(ep: Endpoint | undefined): IpInfo | undefined {
+  if (!ep || typeof ep === 'string') return undefined;
+  return { address: ep.address, family: ep.family, port: ep.port };
+}
+
+function onReadableStreamEnd(this: Socket): void {
+  if (!this.allowHalfOpen) this.write = writeAfterFIN;
+}
+
+// Once the peer ended and allowHalfOpen is false, a write after our own end is EPIPE, as on Node.
+function writeAfterFIN(this: Socket, chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
+  if (!this.writableEnded) {
+    return Duplex.prototype.write.call(this, chunk, encoding as BufferEncoding, cb as (e?: Error | null) => void);
+  }
+  if (typeof encoding === 'function') cb = encoding;
+  const err = Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' });
+  if (typeof cb === 'function') process.nextTick(cb as (e: Error) => void, err);
+  this.destroy(err);
+  return false;
+}
+
+export class Socket extends Duplex {
+  connecting = false;
+  _handle: Connection | null = null;
+  _host: string | null = null;
+  _hadError = false;
+  _pendingData: unknown = null;
+  _pendingEncoding = '';
+  server: unknown = null;
+  _server: ServerLike | null = null;
+  timeout: number | undefined = undefined;
+  autoSelectFamilyAttemptedAddresses: string[] | undefined = undefined;
+  blockList: BlockListLike | undefined = undefined;
+  declare allowHalfOpen: boolean;
+
+  _pendingConnect: PendingConnect | null = null;
+  _connectTimers: Timer[] = [];
+  _peername: IpInfo | null = null;
+  _sockname: IpInfo | null = null;
+  _noDelay = false;
+  _keepAlive = false;
+  _keepAliveDelay = 0;
+  _timer: Timer | null = null;
+  _timeoutMs = 0;
+  _lastActive = 0;
+  _bytesRead = 0;
+  _bytesDispatched = 0;
+  _reading = false;
+  _resetAndClosing = false;
+  _aborted = false;
+  _isIpc = false;
+  _refed = true;
+  _userBuffer: Uint8Array | null = null;
+  _userBufferGen: (() => Uint8Array) | null = null;
+  _userCallback: OnRead['callback'] | null = null;
+  _userLeftover: Uint8Array | null = null;
+  _receiver: Receiver;
+
+  constructor(options?: SocketOptions | number) {
+    const opts: SocketOptions = typeof options === 'number' ? { fd: options } : { ...options };
+    const allowHalfOpen = Boolean(opts.allowHalfOpen);
+    super({
+      allowHalfOpen,
+      readable: opts.readable,
+      writable: opts.writable,
+      highWaterMark: opts.highWaterMark,
+      readableHighWaterMark: opts.readableHighWaterMark,
+      writableHighWaterMark: opts.writableHighWaterMark,
+      // Node's Socket emits 'close' itself, once the descriptor is released.
+      emitClose: false,
+      autoDestroy: true,
+    } as ConstructorParameters<typeof Duplex>[0]);
+    this._receiver = {
+      onData: (chunk) => surface(this._onData, chunk),
+      onEnd: () => surface(this._onEnd),
+      onError: (code) => surface(this._onReadError, code),
+    };
+    if (opts.handle) {
+      this._attach(opts.handle);
+    } else if (opts.fd !== undefined) {
+      validateNumber(opts.fd, 'fd');
+      requireCapability('adoptFd', 'new Socket({ fd })');
+      const adopt = getTransport().adopt;
+      if (!adopt) throw invalidArgType('fd', 'number', opts.fd);
+      this._attach(adopt(opts.fd));
+    }
+    const onread = opts.onread;
+    if (onread !== null && typeof onread === 'object' &&
+        (onread.buffer instanceof Uint8Array || typeof onread.buffer === 'function') &&
+        typeof onread.callback === 'function') {
+      if (typeof onread.buffer === 'function') this._userBufferGen = onread.buffer;
+      else this._userBuffer = onread.buffer;
+      this._userCallback = onread.callback;
+    }
+    this._noDelay = Boolean(opts.noDelay);
+    this._keepAlive = Boolean(opts.keepAlive);
+    this._keepAliveDelay = ~~((opts.keepAliveInitialDelay ?? 0) / 1000);
+    this.on('end', onReadableStreamEnd);
+    if (this._handle && opts.readable !== false) {
+      if (opts.pauseOnCreate) {
+        // No byte is read until resume(): readableFlowing false keeps 'data' listeners from starting it.
+        (this as unknown as { readableFlowing: boolean | null }).readableFlowing = false;
+      } else {
+        this.read(0);
+      }
+    }
+    if (opts.signal !== undefined) this._watchSignal(opts.signal);
+    if (opts.blockList) {
+      if (!isBlockListLike(opts.blockList)) throw invalidArgType('options.blockList', 'net.BlockList', opts.blockList);
+      this.blockList = opts.blockList;
+    }
+  }
+
+  // ---- handle wiring -------------------------------------------------------------------------
+
+  _attach(conn: Connection): void {
+    this._handle = conn;
+    this._isIpc = conn.kind === 'ipc';
+    conn.setReceiver(this._receiver);
+    this._reading = false;
+  }
+
+  _watchSignal(signal: AbortSignal): void {
+    validateAbortSignal(signal, 'options.signal');
+    const onAbort = () => {
+      signal.removeEventListener('abort', onAbort);
+      this._aborted = true;
+      this.destroy(new AbortError(undefined, { cause: signal.reason }));
+    };
+    if (signal.aborted) {
+      process.nextTick(onAbort);
+    } else {
+      process.nextTick(() => {
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.once('close', () => signal.removeEventListener('abort', onAbort));
+      });
+    }
+  }
+
+  _onData = (chunk: Uint8Array): void => {
+    if (this.destroyed) return;
+    this._bytesRead += chunk.byteLength;
+    if (this._timer !== null) this._lastActive = now();
+    if (this._userCallback) {
+      this._deliverToUser(chunk);
+      return;
+    }
+    if (!this.push(asBuffer(chunk))) this._readStop();
+  };
+
+  _onEnd = (): void => {
+    this._reading = false;
+    if (this.destroyed) return;
+    this.push(null);
+    this.read(0);
+  };
+
+  _onReadError = (code: string): void => {
+    this.destroy(systemError(code, 'read'));
+  };
+
+  /** onread mode: copy into the user's buffer, call back, and stop reading when it returns false. */
+  _deliverToUser(chunk: Uint8Array): void {
+    let offset = 0;
+    while (offset < chunk.byteLength) {
+      const buf = this._userBufferGen ? this._userBufferGen() : this._userBuffer!;
+      const n = Math.min(buf.byteLength, chunk.byteLength - offset);
+      buf.set(chunk.subarray(offset, offset + n), 0);
+      offset += n;
+      const ret = this._userCallback!.call(this, n, buf);
+      if (ret === false || this.destroyed) {
+        if (offset < chunk.byteLength && !this.destroyed) this._userLeftover = chunk.subarray(offset);
+        this._readStop();
+        return;
+      }
+      if (n === 0) break;
+    }
+  }
+
+  _readStart(): void {
+    if (!this._handle || this._reading) return;
+    this._reading = true;
+    if (this._userLeftover) {
+      const rest = this._userLeftover;
+      this._userLeftover = null;
+      this._deliverToUser(rest);
+      if (!this._reading) return;
+    }
+    this._handle.readStart();
+  }
+
+  _readStop(): void {
+    if (!this._handle || !this._reading) return;
+    this._reading = false;
+    this._handle.readStop();
+  }
+
+  // ---- stream implementation -------------------------------------------------------------------
+
+  override _read(): void {
+    if (this.connecting || !this._handle) {
+      this.once('connect', () => this._read());
+    } else if (!this._reading) {
+      this._readStart();
+    }
+  }
+
+  override pause(): this {
+    if (this._userCallback && !this.connecting && this._handle) this._readStop();
+    return super.pause();
+  }
+
+  override resume(): this {
+    if (this._userCallback && !this.connecting && this._handle && !this._reading) this._readStart();
+    return super.resume();
+  }
+
+  override read(n?: number): unknown {
+    if (this._userCallback && !this.connecting && this._handle && !this._reading) this._readStart();
+    return super.read(n);
+  }
+
+  override _write(chunk: Buffer, encoding: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this._writeGeneric(false, chunk, encoding, cb);
+  }
+
+  override _writev(chunks: { chunk: Buffer; encoding: BufferEncoding }[], cb: (err?: Error | null) => void): void {
+    this._writeGeneric(true, chunks, '', cb);
+  }
+
+  _writeGeneric(writev: boolean, data: unknown, encoding: string, cb: (err?: Error | null) => void): void {
+    if (this.connecting) {
+      this._pendingData = data;
+      this._pendingEncoding = encoding;
+      const onClose = () => cb(nodeError('ERR_SOCKET_CLOSED_BEFORE_CONNECTION'));
+      this.once('connect', () => {
+        this.off('close', onClose);
+        this._writeGeneric(writev, data, encoding, cb);
+      });
+      this.once('close', onClose);
+      return;
+    }
+    this._pendingData = null;
+    const handle = this._handle;
+    if (!handle) {
+      cb(nodeError('ERR_SOCKET_CLOSED'));
+      return;
+    }
+    if (this._timer !== null) this._lastActive = now();
+    let chunks: Uint8Array[];
+    if (writev) {
+      const list = data as { chunk: Buffer | string; encoding: BufferEncoding }[];
+      chunks = new Array(list.length);
+      for (let i = 0; i < list.length; i++) {
+        const c = list[i].chunk;
+        chunks[i] = typeof c === 'string' ? Buffer.from(c, list[i].encoding) : c;
+        this._bytesDispatched += chunks[i].byteLength;
+      }
+    } else {
+      const c = data as Buffer | string;
+      const buf = typeof c === 'string' ? Buffer.from(c, encoding as BufferEncoding) : c;
+      this._bytesDispatched += buf.byteLength;
+      chunks = [buf];
+    }
+    handle.write(chunks, (err) => {
+      if (err) {
+        cb(systemError(err, 'write'));
+        return;
+      }
+      if (this._timer !== null) this._lastActive = now();
+      cb();
+    });
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    if (this.pending) {
+      this.once('connect', () => this._final(cb));
+      return;
+    }
+    const handle = this._handle;
+    if (!handle) {
+      cb();
+      return;
+    }
+    handle.shutdown((err) => {
+      if (err && err !== 'ENOTCONN') cb(systemError(err, 'shutdown'));
+      else cb();
+    });
+  }
+
+  override _destroy(exception: Error | null, cb: (err: Error | null) => void): void {
+    this.connecting = false;
+    this._cancelConnect();
+    this._clearTimer();
+    const handle = this._handle;
+    if (handle) {
+      const hadError = Boolean(exception);
+      this._handle = null;
+      this._sockname = null;
+      this._reading = false;
+      cb(exception);
+      const emitClose = () => process.nextTick(() => this.emit('close', hadError));
+      if (this._resetAndClosing) {
+        this._resetAndClosing = false;
+        handle.reset(emitClose);
+      } else {
+        handle.close(emitClose);
+      }
+    } else if (this._hasPendingHandle) {
+      // Node has a handle while connecting; its 'close' carries hadError.
+      this._hasPendingHandle = false;
+      cb(exception);
+      const hadError = Boolean(exception);
+      process.nextTick(() => this.emit('close', hadError));
+    } else {
+      cb(exception);
+      process.nextTick(() => this.emit('close'));
+    }
+    if (this._server) {
+      this._server._connections--;
+      this._server._emitCloseIfDrained();
+    }
+  }
+
+  _hasPendingHandle = false;
+
+  _cancelConnect(): void {
+    if (this._pendingConnect) {
+      this._pendingConnect.cancel();
+      this._pendingConnect = null;
+    }
+    for (const t of this._connectTimers) clearTimeout(t);
+    this._connectTimers.length = 0;
+  }
+
+  // ---- connect ---------------------------------------------------------------------------------
+
+  connect(...args: unknown[]): this {
+    let normalized: Normalized;
+    const first = args[0] as Normalized | undefined;
+    if (Array.isArray(first) && (first as Normalized)[normalizedArgs]) normalized = first;
+    else normalized = normalizeArgs(args);
+    const options = normalized[0];
+    const cb = normalized[1];
+    if (options.port === undefined && options.path == null) {
+      throw missingArgs(['options', 'port', 'path']);
+    }
+    if (this.write !== Socket.prototype.write) this.write = Socket.prototype.write;
+    if (this.destroyed) {
+      this._handle = null;
+      this._peername = null;
+      this._sockname = null;
+      this._bytesRead = 0;
+      this._bytesDispatched = 0;
+      (this as unknown as { _undestroy(): void })._undestroy();
+    }
+    if (cb !== null) this.once('connect', cb as (...a: unknown[]) => void);
+    if (this._timer !== null) this._lastActive = now();
+    this.connecting = true;
+    this._hasPendingHandle = true;
+    const path = options.path;
+    if (path) {
+      validateString(path, 'options.path');
+      this._isIpc = true;
+      this._startConnect({ kind: 'ipc', path }, path, undefined, undefined);
+    } else {
+      this._isIpc = false;
+      connectTcp(this, options);
+    }
+    return this;
+  }
+
+  /**
+   * One attempt through the transport. `done` (Happy Eyeballs) receives the outcome instead of the
+   * default handling; otherwise a failure destroys the socket with Node's error.
+   */
+  _startConnect(target: ConnectTarget, address: string, port: number | undefined, family: 4 | 6 | undefined,
+    done?: (err: SystemError | null, conn?: Connection) => void): void {
+    const pending = getTransport().connect(target, (errCode, conn) => {
+      if (this._pendingConnect === pending) this._pendingConnect = null;
+      if (errCode) {
+        const [syscall, code] = errCode.includes(' ') ? errCode.split(' ') : ['connect', errCode];
+        const local = target.kind === 'tcp' && target.localAddress && target.localPort ? `${target.localAddress}:${target.localPort}` : undefined;
+        const ex = syscall === 'bind' && target.kind === 'tcp'
+          ? systemError(code, 'bind', target.localAddress, target.localPort)
+          : systemError(code, syscall, address, port);
+        if (local && syscall !== 'bind') {
+          ex.message += ` - Local (${local})`;
+          Object.assign(ex, { localAddress: target.kind === 'tcp' ? target.localAddress : undefined, localPort: target.kind === 'tcp' ? target.localPort : undefined });
+        }
+        if (done) {
+          done(ex);
+          return;
+        }
+        if (!this.connecting) return;
+        if (family !== undefined) surface(() => this.emit('connectionAttemptFailed', address, port, family, ex));
+        this.destroy(ex);
+        return;
+      }
+      if (done) done(null, conn);
+      else surface(this._afterConnect, conn!);
+    });
+    this._pendingConnect = pending;
+  }
+
+  _afterConnect = (conn: Connection): void => {
+    if (this.destroyed || !this.connecting) {
+      conn.close();
+      return;
+    }
+    this._attach(conn);
+    this.connecting = false;
+    this._hasPendingHandle = false;
+    this._sockname = null;
+    if (this._timer !== null) this._lastActive = now();
+    if (this._noDelay) conn.setNoDelay(true);
+    if (this._keepAlive) conn.setKeepAlive(true, this._keepAliveDelay);
+    if (!this._refed) conn.unref();
+    this.emit('connect');
+    this.emit('ready');
+    if (!this.isPaused() || this._userCallback) this.read(0);
+  };
+
+  // ---- timeouts --------------------------------------------------------------------------------
+
+  setTimeout(msecs: number, callback?: () => void): this {
+    if (this.destroyed) return this;
+    this.timeout = msecs;
+    validateNumber(msecs, 'msecs', 0);
+    if (msecs > TIMEOUT_MAX) {
+      process.emitWarning(`${msecs} does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.`, 'TimeoutOverflowWarning');
+      msecs = 1;
+    }
+    this._clearTimer();
+    if (msecs === 0) {
+      if (callback !== undefined) {
+        validateFunction(callback, 'callback');
+        this.removeListener('timeout', callback);
+      }
+    } else {
+      this._timeoutMs = msecs;
+      this._lastActive = now();
+      this._armTimer(msecs);
+      if (callback !== undefined) {
+        validateFunction(callback, 'callback');
+        this.once('timeout', callback);
+      }
+    }
+    return this;
+  }
+
+  // One unref'd timer per socket; activity only stamps _lastActive, and the timer re-arms itself.
+  _armTimer(ms: number): void {
+    const t = setTimeout(this._onTimer, ms);
+    t.unref();
+    this._timer = t;
+  }
+
+  _onTimer = (): void => {
+    this._timer = null;
+    const idle = now() - this._lastActive;
+    const left = this._timeoutMs - idle;
+    if (left > 1) {
+      this._armTimer(left);
+      return;
+    }
+    this._lastActive = now();
+    this._armTimer(this._timeoutMs);
+    this.emit('timeout');
+  };
+
+  _clearTimer(): void {
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+      this._timer = null;
+    }
+  }
+
+  _unrefTimer(): void {
+    if (this._timer !== null) this._lastActive = now();
+  }
+
+  // ---- options ---------------------------------------------------------------------------------
+
+  setNoDelay(enable?: boolean): this {
+    const on = Boolean(enable === undefined ? true : enable);
+    if (!this._handle) {
+      this._noDelay = on;
+      return this;
+    }
+    if (on !== this._noDelay) {
+      this._noDelay = on;
+      if (!this._isIpc) this._handle.setNoDelay(on);
+    }
+    return this;
+  }
+
+  setKeepAlive(enable?: boolean, initialDelay?: number): this {
+    const on = Boolean(enable);
+    const delay = ~~((initialDelay ?? 0) / 1000);
+    if (on && delay !== 0) requireCapability('keepAliveDelay', 'socket.setKeepAlive() with an initial delay');
+    if (!this._handle) {
+      this._keepAlive = on;
+      this._keepAliveDelay = delay;
+      return this;
+    }
+    if (on !== this._keepAlive || (on && this._keepAliveDelay !== delay)) {
+      this._keepAlive = on;
+      this._keepAliveDelay = delay;
+      if (!this._isIpc) this._handle.setKeepAlive(on, delay);
+    }
+    return this;
+  }
+
+  ref(): this {
+    this._refed = true;
+    if (!this._handle) {
+      if (!this.connecting) this.once('connect', () => this.ref());
+      return this;
+    }
+    this._handle.ref();
+    return this;
+  }
+
+  unref(): this {
+    this._refed = false;
+    if (!this._handle) {
+      if (!this.connecting) this.once('connect', () => this.unref());
+      return this;
+    }
+    this._handle.unref();
+    return this;
+  }
+
+  // ---- ending ----------------------------------------------------------------------------------
+
+  override end(...args: unknown[]): this {
+    (Duplex.prototype.end as (...a: unknown[]) => unknown).apply(this, args);
+    return this;
+  }
+
+  destroySoon(): void {
+    if (this.writable) this.end();
+    if (this.writableFinished) this.destroy();
+    else this.once('finish', () => this.destroy());
+  }
+
+  resetAndDestroy(): this {
+    if (this._handle || this.connecting) {
+      if (this._isIpc) throw nodeError('ERR_INVALID_HANDLE_TYPE');
+      requireCapability('reset', 'socket.resetAndDestroy()');
+      if (this.connecting) {
+        this.once('connect', () => this._reset());
+      } else {
+        this._reset();
+      }
+    } else {
+      this.destroy(nodeError('ERR_SOCKET_CLOSED'));
+    }
+    return this;
+  }
+
+  _reset(): this {
+    this._resetAndClosing = true;
+    return this.destroy();
+  }
+
+  // ---- properties ------------------------------------------------------------------------------
+
+  get pending(): boolean {
+    return !this._handle || this.connecting;
+  }
+
+  get readyState(): string {
+    if (this.connecting) return 'opening';
+    if (this.readable && this.writable) return 'open';
+    if (this.readable && !this.writable) return 'readOnly';
+    if (!this.readable && this.writable) return 'writeOnly';
+    return 'closed';
+  }
+
+  get bufferSize(): number | undefined {
+    return this._handle ? this.writableLength : undefined;
+  }
+
+  get bytesRead(): number {
+    return this._bytesRead;
+  }
+
+  get bytesWritten(): number | undefined {
+    let bytes = this._bytesDispatched;
+    const buffered = (this as unknown as { writableBuffer?: unknown }).writableBuffer as { chunk: Buffer | string; encoding: BufferEncoding }[] | undefined;
+    if (!buffered) return undefined;
+    for (const el of buffered) {
+      bytes += typeof el.chunk === 'string' ? Buffer.byteLength(el.chunk, el.encoding) : el.chunk.length;
+    }
+    const data = this._pendingData;
+    if (Array.isArray(data)) {
+      for (const el of data as { chunk: Buffer | string; encoding: BufferEncoding }[]) {
+        bytes += typeof el.chunk === 'string' ? Buffer.byteLength(el.chunk, el.encoding) : el.chunk.length;
+      }
+    } else if (data) {
+      bytes += typeof data === 'string' ? Buffer.byteLength(data, this._pendingEncoding as BufferEncoding) : (data as Buffer).length;
+    }
+    return bytes;
+  }
+
+  _getpeername(): IpInfo {
+    if (!this._handle || this.connecting) return this._peername || {};
+    if (!this._peername) {
+      const info = toInfo(this._handle.remoteEndpoint());
+      if (!info) return {};
+      this._peername = info;
+    }
+    return this._peername;
+  }
+
+  _getsockname(): IpInfo {
+    if (!this._handle) return {};
+    if (!this._sockname) {
+      const info = toInfo(this._handle.localEndpoint());
+      if (!info) return {};
+      this._sockname = info;
+    }
+    return this._sockname;
+  }
+
+  address(): IpInfo {
+    return this._getsockname();
+  }
+
+  get remoteAddress(): string | undefined { return this._getpeername().address; }
+  get remoteFamily(): string | undefined { return this._getpeername().family; }
+  get remotePort(): number | undefined { return this._getpeername().port; }
+  get localAddress(): string | undefined { return this._getsockname().address; }
+  get localPort(): number | undefined { return this._getsockname().port; }
+  get localFamily(): string | undefined { return this._getsockname().family; }
+
+  get _connecting(): boolean {
+    return this.connecting;
+  }
+}
+
