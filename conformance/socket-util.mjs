@@ -64,12 +64,9 @@ export function record(emitter, events) {
   return seen;
 }
 
-/** Resolve when the socket emits 'close' (immediately if it already closed). */
+/** Resolve with hadError when the socket next emits 'close' (call it before the close happens). */
 export function closed(socket) {
-  return new Promise((resolve) => {
-    if (socket.destroyed && socket.closed) return resolve();
-    socket.once('close', (hadError) => resolve(hadError));
-  });
+  return new Promise((resolve) => socket.once('close', (hadError) => resolve(hadError)));
 }
 
 /** Resolve with the first 'error' the emitter emits. */
@@ -145,4 +142,23 @@ export async function stalledListener(host, port) {
     stop();
     throw err;
   }
+}
+
+/**
+ * Write to `socket` (whose peer does not read) until the kernel buffers are full and data stays
+ * queued in the socket: writableLength > 0 and unchanged over 30 ms. Resolves with the number of
+ * bytes written; each byte is `fill`.
+ */
+export async function saturate(socket, fill = 0x61) {
+  const chunk = Buffer.alloc(1 << 20, fill);
+  let total = 0;
+  for (let i = 0; i < 256; i++) {
+    socket.write(chunk);
+    total += chunk.length;
+    await new Promise((r) => setTimeout(r, 30));
+    const before = socket.writableLength;
+    await new Promise((r) => setTimeout(r, 30));
+    if (before > 0 && socket.writableLength === before) return total;
+  }
+  throw new Error('saturate: the socket never kept data queued');
 }
