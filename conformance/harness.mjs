@@ -4,9 +4,12 @@ import process from 'node:process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { results, escaped, here, env } from './lib.mjs';
 
+// uvu decides when it is first loaded whether suites queue up (UVU_DEFER) or each run on its own
+// timer; lib.mjs loads it, so set the flag before importing lib.mjs. Otherwise the suites of several
+// files run concurrently and the column can exit before the last one finishes.
 globalThis.UVU_DEFER = 1;
+const { results, escaped, here, env } = await import('./lib.mjs');
 const uvu = await import('uvu');
 
 const wanted = process.argv.slice(2).filter((a) => a.endsWith('.mjs'));
