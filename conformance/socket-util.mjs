@@ -162,3 +162,12 @@ export async function saturate(socket, fill = 0x61) {
   }
   throw new Error('saturate: the socket never kept data queued');
 }
+
+/** `promise`, or a rejection naming `what` after `ms` milliseconds. */
+export function within(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms); }),
+  ]).finally(() => clearTimeout(timer));
+}
