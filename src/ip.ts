@@ -106,8 +106,6 @@ export function scanIPv6(s: string, start: number, end: number, out: Uint16Array
   return tp === 8;
 }
 
-const scratch = new Uint16Array(8);
-
 /** Characters Node's isIPv6 allows in a zone id (`fe80::1%eth0`). */
 function isZoneChar(c: number): boolean {
   return (c >= 48 && c <= 58) // 0-9 and ':'
@@ -115,17 +113,66 @@ function isZoneChar(c: number): boolean {
     || c === 45 || c === 46;
 }
 
+/**
+ * Node's isIPv6 grammar in one pass without output: scanIPv6's rules for the address, which ends
+ * at the first `%`, then a non-empty zone id of [0-9a-zA-Z.:-].
+ */
 function isIPv6String(s: string): boolean {
-  let end = s.length;
-  for (let i = 0; i < s.length; i++) {
-    if (s.charCodeAt(i) === 37) {
-      if (i === s.length - 1) return false;
-      for (let j = i + 1; j < s.length; j++) if (!isZoneChar(s.charCodeAt(j))) return false;
+  const len = s.length;
+  let i = 0;
+  if (len > 0 && s.charCodeAt(0) === 58) {
+    if (len < 2 || s.charCodeAt(1) !== 58) return false;
+    i = 1;
+  }
+  let words = 0;
+  let gap = false;
+  let seen = 0;
+  let token = i;
+  let end = len;
+  for (; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 102)) {
+      if (++seen > 4) return false;
+      continue;
+    }
+    if (c === 58) {
+      token = i + 1;
+      if (seen === 0) {
+        if (gap) return false;
+        gap = true;
+        continue;
+      }
+      // A group needs something after its colon, and there is room for eight.
+      if (token >= len || s.charCodeAt(token) === 37 || words >= 8) return false;
+      words++;
+      seen = 0;
+      continue;
+    }
+    if (c === 37) {
       end = i;
       break;
     }
+    if (c === 46 && words <= 6) {
+      // A dotted-quad tail runs to the zone id or the end.
+      let e = s.indexOf('%', i);
+      if (e < 0) e = len;
+      if (scanIPv4(s, token, e) < 0) return false;
+      words += 2;
+      seen = 0;
+      end = e;
+      break;
+    }
+    return false;
   }
-  return scanIPv6(s, 0, end, scratch);
+  if (seen !== 0) {
+    if (words >= 8) return false;
+    words++;
+  }
+  if (gap ? words === 8 : words !== 8) return false;
+  if (end === len) return true;
+  if (end === len - 1) return false;
+  for (let j = end + 1; j < len; j++) if (!isZoneChar(s.charCodeAt(j))) return false;
+  return true;
 }
 
 // Node tests its regexes on String(input), so objects with a toString() are judged by it and a
