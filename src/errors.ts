@@ -64,10 +64,16 @@ export function invalidArgType(name: string, expected: string | string[], actual
   let msg = `The ${name.endsWith(' argument') ? name : `"${name}"`}${kind} must be `;
   const types: string[] = [];
   const instances: string[] = [];
-  for (const t of list) (CLASSES.includes(t) ? types : instances).push(t);
+  // Node: class names (`Buffer`) read "an instance of"; anything else (`net.BlockList`, `string[]`) is printed as is.
+  const other: string[] = [];
+  for (const t of list) {
+    if (CLASSES.includes(t) || t === 'Object' || t === 'Function') types.push(t.toLowerCase());
+    else (/^([A-Z][a-z0-9]*)+$/.test(t) ? instances : other).push(t);
+  }
   const parts: string[] = [];
   if (types.length) parts.push(`${types.length > 1 ? 'one of type' : 'of type'} ${joinOr(types)}`);
   if (instances.length) parts.push(`an instance of ${joinOr(instances)}`);
+  if (other.length) parts.push(other.length > 1 ? `one of ${joinOr(other)}` : `${other[0].toLowerCase() !== other[0] ? 'an ' : ''}${other[0]}`);
   msg += parts.join(' or ');
   msg += '.' + describe(actual);
   return make<NodeError>(TypeError, 'ERR_INVALID_ARG_TYPE', msg);
