@@ -407,6 +407,37 @@ const SWEEP_MAPPED = {
   ],
 };
 
+const FROM_JSON = [
+  [["Address: IPv4 10.0.0.5"], ["Address: IPv4 10.0.0.5"]],
+  [["Subnet: IPv4 192.168.1.0/24"], ["Subnet: IPv4 192.168.1.0/24"]],
+  [["Range: IPv4 192.168.2.1-192.168.2.10"], ["Range: IPv4 192.168.2.1-192.168.2.10"]],
+  [["Address: IPv6 2001:db8:1234::1"], ["Address: IPv6 2001:db8:1234::1"]],
+  [["Subnet: IPv6 2001:db8:1234::/48"], ["Subnet: IPv6 2001:db8:1234::/48"]],
+  [["Range: IPv6 2001:db8:1234::1-2001:db8:1234::10"], ["Range: IPv6 2001:db8:1234::1-2001:db8:1234::10"]],
+  [["Address: IPv4 10.0.0.5", "Address: IPv4 10.0.0.6"], ["Address: IPv4 10.0.0.6", "Address: IPv4 10.0.0.5"]],
+  [["Subnet: IPv4 10.0.0.0/8", "Subnet: IPv6 fe80::/10"], ["Subnet: IPv6 fe80::/10", "Subnet: IPv4 10.0.0.0/8"]],
+  [["Address: IPv6 ::ffff:1.2.3.4"], ["Address: IPv6 ::255.255.0.1"]],
+  [["Subnet: IPv6 ::ffff:1.2.3.0/120"], []],
+  [["Address: IPv4 1.2.3.4 and IPv6 ::1"], ["Address: IPv4 1.2.3.4"]],
+  [["junk"], []],
+  [["Address:IPv4 1.2.3.4"], []],
+  [["xx Address: IPv4 1.2.3.4 yy"], ["Address: IPv4 1.2.3.4"]],
+  [["Subnet: IPv4 1.2.3.4/99"], { error: "ERR_OUT_OF_RANGE" }],
+  [["Subnet: IPv4 1.2.3.4/3x"], ["Subnet: IPv4 1.2.3.4/3"]],
+  [["Address: IPv4 999.2.3.4"], { error: "ERR_INVALID_ADDRESS" }],
+  [["Range: IPv4 1.2.3.9-1.2.3.1"], { error: "ERR_INVALID_ARG_VALUE" }],
+  [["ADDRESS: IPV6 ::1"], []],
+  [["address: IPv6 ::1"], ["Address: IPv6 ::1"]],
+  [["Subnet: IPv6 ::/1289"], ["Subnet: IPv6 ::/128"]],
+  [["Subnet: IPv4 01.2.3.4/8"], { error: "ERR_INVALID_ADDRESS" }],
+  [["Address: IPv4 1.2.3.4.5"], ["Address: IPv4 1.2.3.4"]],
+  [["Address: IPv6 :::"], { error: "ERR_INVALID_ADDRESS" }],
+  ["[\"Address: IPv4 1.2.3.4\"]", ["Address: IPv4 1.2.3.4"]],
+  [" [ \"Subnet: IPv6 ::/64\" ] ", ["Subnet: IPv6 ::/64"]],
+  ["[]", []],
+  [[], []],
+];
+
 /** 1,000 deterministic mixed rules (addresses, ranges, subnets; IPv4, IPv6, mapped) and probes. */
 function mixedCase() {
   let seed = 20240601;
@@ -747,5 +778,62 @@ t('BlockList: the constructor needs new and instances have no enumerable keys', 
   assert.is(JSON.stringify(Object.keys(bl)), '[]');
   for (const m of ['addAddress', 'addRange', 'addSubnet', 'check']) assert.type(net.BlockList.prototype[m], 'function', m);
 });
+
+t('BlockList.toJSON: the rules, also through JSON.stringify', () => {
+  const bl = new net.BlockList();
+  assert.equal(bl.toJSON(), []);
+  bl.addSubnet('10.0.0.0', 8);
+  bl.addSubnet('2001:db8::', 32, 'ipv6');
+  assert.equal(bl.toJSON(), ['Subnet: IPv6 2001:db8::/32', 'Subnet: IPv4 10.0.0.0/8']);
+  assert.is(JSON.stringify(bl), '["Subnet: IPv6 2001:db8::/32","Subnet: IPv4 10.0.0.0/8"]');
+  assert.is.not(bl.toJSON(), bl.toJSON());
+}, { since: '24.5.0' });
+
+t('BlockList.fromJSON: rule strings, searched rather than matched whole, Node\'s quirks included', () => {
+  const wrong = [];
+  for (const [data, want] of FROM_JSON) {
+    const bl = new net.BlockList();
+    let got;
+    try { bl.fromJSON(data); got = bl.rules; } catch (err) { got = { error: err.code ?? err.name }; }
+    try { assert.equal(got, want); } catch { wrong.push(`${inspect(data)}: got ${inspect(got)}, expected ${inspect(want)}`); }
+  }
+  assert.equal(wrong, []);
+}, { since: '24.5.0' });
+
+t('BlockList.fromJSON: a round trip through toJSON keeps every answer', () => {
+  // IPv4-mapped IPv6 rule text does not survive fromJSON (see the quirks above): leave those out.
+  const { rules, probes } = mixedCase();
+  const kept = rules.filter(([, x, y]) => !(`${x}${y}`.includes(':') && `${x}${y}`.includes('.')));
+  assert.ok(kept.length > 700 && kept.length < rules.length);
+  const a = build(kept);
+  const b = new net.BlockList();
+  b.fromJSON(JSON.stringify(a));
+  assert.is(b.rules.length, a.rules.length);
+  const differ = probes.filter(([p, f]) => a.check(p, f) !== b.check(p, f)).map(([p]) => p);
+  assert.equal(differ, []);
+  assert.ok(probes.some(([p, f]) => b.check(p, f)));
+  // It appends to the rules already there.
+  const c = new net.BlockList();
+  c.addAddress('1.2.3.4');
+  c.fromJSON(['Address: IPv4 5.6.7.8']);
+  assert.is(c.rules.length, 2);
+}, { since: '24.5.0' });
+
+t('BlockList.fromJSON: data must be a string or an array of strings', () => {
+  const bl = new net.BlockList();
+  for (const bad of [5, null, undefined, {}, [1], ['a', 2], [['Address: IPv4 1.2.3.4']]]) {
+    assertCode(() => bl.fromJSON(bad), 'ERR_INVALID_ARG_TYPE', TypeError);
+  }
+  assert.is(assertCode(() => bl.fromJSON(5), 'ERR_INVALID_ARG_TYPE').message,
+    'The "data" argument must be of type string or string[]. Received type number (5)');
+  // A JSON text is parsed first; the parsed value is what gets reported.
+  assert.is(assertCode(() => bl.fromJSON('{"a":1}'), 'ERR_INVALID_ARG_TYPE').message,
+    'The "data" argument must be of type string or string[]. Received an instance of Object');
+  assert.is(assertCode(() => bl.fromJSON('"x"'), 'ERR_INVALID_ARG_TYPE').message,
+    "The \"data\" argument must be of type string or string[]. Received type string ('x')");
+  assertCode(() => bl.fromJSON('[1]'), 'ERR_INVALID_ARG_TYPE');
+  assert.throws(() => bl.fromJSON('not json'), (err) => err instanceof SyntaxError);
+  assert.equal(bl.rules, []);
+}, { since: '24.5.0' });
 
 t.run();

@@ -161,6 +161,16 @@ interface State {
   t6: Table128 | undefined;
 }
 
+// fromJSON's rule patterns. They reproduce Node's on purpose, quirks included: the IPv6 ones take
+// hex digits and colons only, so `::ffff:1.2.3.4` is read as `::ffff:1`.
+const QUAD = String.raw`\d{1,3}(?:\.\d{1,3}){3}`;
+const V4_SUBNET = new RegExp(String.raw`Subnet: IPv4 (${QUAD})\/(\d{1,2})`);
+const V4_ADDRESS = new RegExp(`Address: IPv4 (${QUAD})`);
+const V4_RANGE = new RegExp(`Range: IPv4 (${QUAD})-(${QUAD})`);
+const V6_SUBNET = /Subnet: IPv6 ([0-9a-f:]{1,39})\/([0-9]{1,3})/i;
+const V6_ADDRESS = /Address: IPv6 ([0-9a-f:]{1,39})/i;
+const V6_RANGE = /Range: IPv6 ([0-9a-f:]{1,39})-([0-9a-f:]{1,39})/i;
+
 const EMPTY32: Table32 = { lo: new Float64Array(0), hi: new Float64Array(0), n: 0 };
 const scratch = new Uint16Array(8);
 const scratchWords = [0, 0, 0, 0];
@@ -301,6 +311,37 @@ export class BlockList {
     x[2] = w[4] * 0x10000 + w[5];
     x[3] = w[6] * 0x10000 + w[7];
     return in128(st.t6 ?? compile(st).t6!, x);
+  }
+
+  /** The rules (Node 24.5+). */
+  toJSON(): string[] {
+    return this.rules;
+  }
+
+  /**
+   * Add rules from `rules`-style strings, or a JSON text of them (Node 24.5+). Like Node, each
+   * string is searched (not matched whole) for a rule; strings with none are skipped.
+   */
+  fromJSON(data: string | readonly string[]): void {
+    let list: unknown = data;
+    if (typeof list === 'string') list = JSON.parse(list);
+    else if (!Array.isArray(list)) throw invalidArgType('data', ['string', 'string[]'], list);
+    if (!Array.isArray(list) || list.some((item) => typeof item !== 'string')) {
+      throw invalidArgType('data', ['string', 'string[]'], list);
+    }
+    for (const item of list as string[]) {
+      let m: RegExpMatchArray | null;
+      if (item.includes('IPv4')) {
+        if ((m = item.match(V4_SUBNET))) { this.addSubnet(m[1], Number.parseInt(m[2], 10)); continue; }
+        if ((m = item.match(V4_ADDRESS))) { this.addAddress(m[1]); continue; }
+        if ((m = item.match(V4_RANGE))) { this.addRange(m[1], m[2]); continue; }
+      }
+      if (item.includes('IPv6')) {
+        if ((m = item.match(V6_SUBNET))) { this.addSubnet(m[1], Number.parseInt(m[2], 10), 'ipv6'); continue; }
+        if ((m = item.match(V6_ADDRESS))) { this.addAddress(m[1], 'ipv6'); continue; }
+        if ((m = item.match(V6_RANGE))) this.addRange(m[1], m[2], 'ipv6');
+      }
+    }
   }
 
   /** The rules as Node 24.21 lists them: addresses, then subnets, then ranges, newest first. */
