@@ -1,0 +1,702 @@
+// crossnet's transport for Deno: Deno.connect / Deno.listen (tcp and unix) with read/write loops.
+// Nothing here touches `Deno` at module load: the file is also imported on Node and Bun.
+import { ERRNO } from '../src/errno.js';
+import type {
+  Capabilities, Connection, ConnectTarget, Endpoint, IpEndpoint, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver,
+  Transport,
+} from '../src/transport.js';
+
+// The parts of Deno's API used here (kept local so the emitted .d.ts never names Deno's types).
+interface DenoAddr {
+  transport: string;
+  hostname?: string;
+  port?: number;
+  /** null for an unnamed (client) Unix socket. */
+  path?: string | null;
+}
+interface DenoConn {
+  read(p: Uint8Array): Promise<number | null>;
+  write(p: Uint8Array): Promise<number>;
+  close(): void;
+  closeWrite(): Promise<void>;
+  readonly localAddr: DenoAddr;
+  readonly remoteAddr: DenoAddr;
+  ref(): void;
+  unref(): void;
+  setNoDelay?(noDelay?: boolean): void;
+  setKeepAlive?(keepAlive?: boolean): void;
+}
+interface DenoListener {
+  accept(): Promise<DenoConn>;
+  close(): void;
+  readonly addr: DenoAddr;
+  ref(): void;
+  unref(): void;
+}
+interface DenoApi {
+  connect(options: { transport: 'tcp'; hostname: string; port: number; signal?: AbortSignal }
+    | { transport: 'unix'; path: string }): Promise<DenoConn>;
+  listen(options: { transport: 'tcp'; hostname: string; port: number; tcpBacklog?: number; reusePort?: boolean }
+    | { transport: 'unix'; path: string }): DenoListener;
+  statSync(path: string): { mode: number | null };
+  chmodSync(path: string, mode: number): void;
+  readonly version: { deno: string };
+  /** Present only under --unstable-net, the same flag `reusePort` needs. */
+  readonly listenDatagram?: unknown;
+}
+
+let api: DenoApi | undefined;
+function deno(): DenoApi {
+  if (api) return api;
+  const d = (globalThis as { Deno?: DenoApi }).Deno;
+  if (!d || typeof d.connect !== 'function') throw new Error('crossnet: the Deno adapter needs the Deno global (run on Deno)');
+  return (api = d);
+}
+
+// A read at least this large hands its buffer to the core as is; a smaller one is copied out so a
+// mostly empty 64 KiB buffer is not kept alive for a few bytes.
+const READ_SIZE = 64 * 1024;
+const READ_HANDOFF = 16 * 1024;
+// Writes: a chunk this large goes to the OS as is; smaller neighbours are joined (one copy) up to
+// WRITE_JOIN_MAX bytes, since Deno has no vectored write.
+const WRITE_LARGE = 16 * 1024;
+const WRITE_JOIN_MAX = 256 * 1024;
+
+// Deno.errors class names, for errors that carry no `code`.
+const CLASS_CODES: Readonly<Record<string, string>> = {
+  NotFound: 'ENOENT',
+  PermissionDenied: 'EACCES',
+  NotCapable: 'EACCES', // Deno's own --allow-* sandbox said no
+  ConnectionRefused: 'ECONNREFUSED',
+  ConnectionReset: 'ECONNRESET',
+  ConnectionAborted: 'ECONNABORTED',
+  NotConnected: 'ENOTCONN',
+  AddrInUse: 'EADDRINUSE',
+  AddrNotAvailable: 'EADDRNOTAVAIL',
+  BrokenPipe: 'EPIPE',
+  AlreadyExists: 'EEXIST',
+  TimedOut: 'ETIMEDOUT',
+  Interrupted: 'EINTR',
+  WouldBlock: 'EAGAIN',
+  BadResource: 'EBADF',
+  Busy: 'EBUSY',
+  NotSupported: 'ENOTSUP',
+  NetworkUnreachable: 'ENETUNREACH',
+  NotADirectory: 'ENOTDIR',
+  IsADirectory: 'EISDIR',
+  FilesystemLoop: 'ELOOP',
+  InvalidData: 'EINVAL',
+  TypeError: 'EINVAL', // malformed input Deno rejects before any syscall (e.g. a NUL in a path)
+};
+
+let errnoNames: Map<number, string> | undefined;
+
+/** Deno's error → Node's code: `.code` when Deno set one, else the `(os error N)` errno, else the class. */
+function codeOf(err: unknown): string {
+  const e = err as { code?: unknown; name?: unknown; message?: unknown } | null;
+  if (e && typeof e.code === 'string' && /^E[A-Z0-9_]+$/.test(e.code)) return e.code;
+  const m = e && typeof e.message === 'string' ? /\(os error (\d+)\)/.exec(e.message) : null;
+  if (m) {
+    if (!errnoNames) {
+      errnoNames = new Map();
+      for (const [name, [errno]] of Object.entries(ERRNO)) if (errno > -1000) errnoNames.set(-errno, name);
+    }
+    const name = errnoNames.get(Number(m[1]));
+    if (name) return name;
+  }
+  const cls = e && typeof e.name === 'string' ? CLASS_CODES[e.name] : undefined;
+  return cls ?? 'UNKNOWN';
+}
+
+function ipEndpoint(addr: DenoAddr | undefined): IpEndpoint | undefined {
+  if (!addr || typeof addr.hostname !== 'string' || typeof addr.port !== 'number') return undefined;
+  // Deno prints IPv6 without brackets, as Node does.
+  return { address: addr.hostname, port: addr.port, family: addr.hostname.includes(':') ? 'IPv6' : 'IPv4' };
+}
+
+const later = (fn: () => void): void => queueMicrotask(fn);
+
+interface WriteReq {
+  chunks: readonly Uint8Array[];
+  done: (err: string | null) => void;
+}
+
+// A read outcome that arrived after readStop, kept for the next readStart.
+type Held = { chunk: Uint8Array } | { end: true } | { error: string };
+
+class DenoConnection implements Connection {
+  readonly fd = -1;
+  private receiver: Receiver | null = null;
+  private closed = false;
+  private wantRead = false;
+  private readPending = false;
+  private readDone = false; // EOF or a read error: no more reads
+  private held: Held | null = null;
+  private deliverQueued = false;
+  private buf: Uint8Array | null = null;
+  // Writes: a FIFO of requests; `chunkAt` indexes the first chunk of queue[0] not yet in a segment.
+  private queue: WriteReq[] = [];
+  private chunkAt = 0;
+  private writing = false;
+  private segment: Uint8Array | null = null;
+  private segmentCompletes = 0;
+  private writeError: string | null = null;
+  private shutdowns: ((err: string | null) => void)[] | null = null;
+  private shutdownStarted = false;
+  // Deno promises not yet settled; the descriptor is released once they are after close().
+  private inflight = 0;
+  private closeCbs: (() => void)[] | null = null;
+
+  constructor(private readonly conn: DenoConn, readonly kind: 'tcp' | 'ipc', private readonly listenPath = '') {}
+
+  setReceiver(receiver: Receiver): void {
+    this.receiver = receiver;
+  }
+
+  // ---- reading -----------------------------------------------------------------------------------
+
+  readStart(): void {
+    if (this.closed || this.wantRead) return;
+    this.wantRead = true;
+    if (this.held) this.queueDeliver();
+    else if (!this.readPending && !this.readDone) this.issueRead();
+  }
+
+  readStop(): void {
+    // A read already handed to Deno cannot be withdrawn; its result is held until readStart.
+    this.wantRead = false;
+  }
+
+  private issueRead(): void {
+    this.readPending = true;
+    this.inflight++;
+    const buf = this.buf ?? (this.buf = new Uint8Array(READ_SIZE));
+    this.conn.read(buf).then(this.onRead, this.onReadError);
+  }
+
+  private onRead = (n: number | null): void => {
+    this.readPending = false;
+    if (--this.inflight === 0 && this.closed) this.finishClose();
+    if (this.closed) return;
+    if (n === null) {
+      this.readDone = true;
+      this.deliver({ end: true });
+      return;
+    }
+    if (n === 0) {
+      if (this.wantRead) this.issueRead();
+      return;
+    }
+    const buf = this.buf!;
+    let chunk: Uint8Array;
+    if (n >= READ_HANDOFF) {
+      chunk = buf.subarray(0, n);
+      this.buf = null;
+    } else {
+      chunk = buf.slice(0, n);
+    }
+    this.deliver({ chunk });
+  };
+
+  private onReadError = (err: unknown): void => {
+    this.readPending = false;
+    if (--this.inflight === 0 && this.closed) this.finishClose();
+    // After close, the cancelled read's rejection is expected, not a failure.
+    if (this.closed) return;
+    this.readDone = true;
+    this.deliver({ error: codeOf(err) });
+  };
+
+  private deliver(h: Held): void {
+    if (!this.wantRead || !this.receiver) {
+      this.held = h;
+      return;
+    }
+    this.emit(h);
+  }
+
+  private emit(h: Held): void {
+    const r = this.receiver!;
+    if ('chunk' in h) {
+      r.onData(h.chunk);
+      // onData may have paused, resumed (issuing the read itself) or closed.
+      if (this.wantRead && !this.closed && !this.readPending && !this.readDone) this.issueRead();
+    } else if ('end' in h) {
+      r.onEnd();
+    } else {
+      r.onError(h.error);
+    }
+  }
+
+  private queueDeliver(): void {
+    if (this.deliverQueued) return;
+    this.deliverQueued = true;
+    later(() => {
+      this.deliverQueued = false;
+      const h = this.held;
+      if (!h || this.closed || !this.wantRead || !this.receiver) return;
+      this.held = null;
+      this.emit(h);
+    });
+  }
+
+  // ---- writing -----------------------------------------------------------------------------------
+
+  write(chunks: readonly Uint8Array[], done: (err: string | null) => void): void {
+    if (this.closed || this.writeError) {
+      const code = this.writeError ?? 'EBADF';
+      later(() => done(code));
+      return;
+    }
+    this.queue.push({ chunks, done });
+    this.pump();
+  }
+
+  shutdown(done: (err: string | null) => void): void {
+    if (this.closed) {
+      later(() => done(null));
+      return;
+    }
+    if (this.writeError) {
+      const code = this.writeError;
+      later(() => done(code));
+      return;
+    }
+    (this.shutdowns ??= []).push(done);
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.writing || this.closed || this.writeError) return;
+    if (this.queue.length === 0) {
+      if (this.shutdowns && !this.shutdownStarted) this.startShutdown();
+      return;
+    }
+    this.writing = true;
+    // Build the next segment: one large chunk as is, or a run of small chunks joined.
+    const queue = this.queue;
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    let completes = 0;
+    let at = this.chunkAt;
+    for (let i = 0; i < queue.length; i++) {
+      const chunks = queue[i].chunks;
+      let stop = false;
+      while (at < chunks.length) {
+        const c = chunks[at];
+        const len = c.byteLength;
+        if (len === 0) {
+          at++;
+          continue;
+        }
+        if (len >= WRITE_LARGE || total + len > WRITE_JOIN_MAX) {
+          if (parts.length === 0) {
+            parts.push(c);
+            total = len;
+            at++;
+          }
+          stop = true;
+          break;
+        }
+        parts.push(c);
+        total += len;
+        at++;
+      }
+      if (at === chunks.length) {
+        completes++;
+        at = 0;
+      }
+      if (stop) break;
+    }
+    this.chunkAt = at;
+    this.segmentCompletes = completes;
+    if (total === 0) {
+      // Only empty chunks: nothing to hand to the OS, but keep the callbacks asynchronous and in order.
+      later(() => this.segmentWritten());
+      return;
+    }
+    let seg: Uint8Array;
+    if (parts.length === 1) {
+      seg = parts[0];
+    } else {
+      seg = new Uint8Array(total);
+      let off = 0;
+      for (const p of parts) {
+        seg.set(p, off);
+        off += p.byteLength;
+      }
+    }
+    this.segment = seg;
+    this.writeSome();
+  }
+
+  private writeSome(): void {
+    this.inflight++;
+    this.conn.write(this.segment!).then(this.onWrite, this.onWriteError);
+  }
+
+  private onWrite = (n: number): void => {
+    if (--this.inflight === 0 && this.closed) this.finishClose();
+    if (this.closed) return;
+    const seg = this.segment!;
+    if (n < seg.byteLength) {
+      // Partial write: the rest goes next, before anything queued after it.
+      this.segment = seg.subarray(n);
+      this.writeSome();
+      return;
+    }
+    this.segmentWritten();
+  };
+
+  private segmentWritten(): void {
+    if (this.closed) return;
+    this.segment = null;
+    this.writing = false;
+    const finished = this.queue.splice(0, this.segmentCompletes);
+    this.segmentCompletes = 0;
+    for (const req of finished) req.done(null);
+    this.pump();
+  }
+
+  private onWriteError = (err: unknown): void => {
+    if (--this.inflight === 0 && this.closed) this.finishClose();
+    if (this.closed) return;
+    const code = codeOf(err);
+    this.writeError = code;
+    this.segment = null;
+    this.writing = false;
+    this.failWrites(code);
+  };
+
+  /** Every queued write and shutdown fails with `code` (each callback once). */
+  private failWrites(code: string): void {
+    const reqs = this.queue;
+    const shutdowns = this.shutdownStarted ? null : this.shutdowns;
+    this.queue = [];
+    this.chunkAt = 0;
+    this.shutdowns = null;
+    for (const req of reqs) req.done(code);
+    if (shutdowns) for (const cb of shutdowns) cb(code);
+  }
+
+  private startShutdown(): void {
+    this.shutdownStarted = true;
+    this.inflight++;
+    const finish = (code: string | null): void => {
+      if (--this.inflight === 0 && this.closed) this.finishClose();
+      const cbs = this.shutdowns ?? [];
+      this.shutdowns = null;
+      this.shutdownStarted = false;
+      // A shutdown on a connection the peer already dropped is not an error, as on Node.
+      const result = code === 'ENOTCONN' ? null : code;
+      for (const cb of cbs) cb(this.closed ? 'ECANCELED' : result);
+    };
+    this.conn.closeWrite().then(() => finish(null), (err) => finish(codeOf(err)));
+  }
+
+  // ---- closing -----------------------------------------------------------------------------------
+
+  close(done?: () => void): void {
+    if (this.closed) {
+      if (done) {
+        if (this.closeCbs) this.closeCbs.push(done);
+        else later(done);
+      }
+      return;
+    }
+    this.closed = true;
+    this.wantRead = false;
+    this.held = null;
+    this.buf = null;
+    this.closeCbs = done ? [done] : [];
+    try {
+      this.conn.close();
+    } catch {
+      // already closed by Deno
+    }
+    // libuv cancels pending writes with ECANCELED on close; do the same.
+    const reqs = this.queue;
+    const shutdowns = this.shutdownStarted ? null : this.shutdowns;
+    this.queue = [];
+    if (!this.shutdownStarted) this.shutdowns = null;
+    this.segment = null;
+    if (reqs.length || shutdowns) {
+      later(() => {
+        for (const req of reqs) req.done('ECANCELED');
+        if (shutdowns) for (const cb of shutdowns) cb('ECANCELED');
+      });
+    }
+    if (this.inflight === 0) later(() => this.finishClose());
+  }
+
+  private finishClose(): void {
+    const cbs = this.closeCbs;
+    if (!cbs) return;
+    this.closeCbs = null;
+    for (const cb of cbs) cb();
+  }
+
+  // Deno has no abortive close (capability `reset` is false); the core never calls this.
+  reset(done?: () => void): void {
+    this.close(done);
+  }
+
+  // ---- options -----------------------------------------------------------------------------------
+
+  setNoDelay(enable: boolean): void {
+    if (this.kind !== 'tcp' || this.closed) return;
+    try {
+      this.conn.setNoDelay?.(enable);
+    } catch {
+      // the socket is gone; Node ignores this too
+    }
+  }
+
+  setKeepAlive(enable: boolean, _delaySeconds: number): void {
+    if (this.kind !== 'tcp' || this.closed) return;
+    try {
+      this.conn.setKeepAlive?.(enable);
+    } catch {
+      // as above
+    }
+  }
+
+  ref(): void {
+    try {
+      this.conn.ref();
+    } catch {
+      // closed
+    }
+  }
+
+  unref(): void {
+    try {
+      this.conn.unref();
+    } catch {
+      // closed
+    }
+  }
+
+  localEndpoint(): Endpoint | undefined {
+    if (this.kind === 'ipc') return this.listenPath || (this.conn.localAddr?.path ?? '');
+    return ipEndpoint(this.conn.localAddr);
+  }
+
+  remoteEndpoint(): Endpoint | undefined {
+    if (this.kind === 'ipc') return this.conn.remoteAddr?.path ?? '';
+    return ipEndpoint(this.conn.remoteAddr);
+  }
+}
+
+function connect(target: ConnectTarget, done: (err: string | null, conn?: Connection) => void): PendingConnect {
+  let cancelled = false;
+  let abort: AbortController | undefined;
+  const pending: PendingConnect = {
+    cancel(): void {
+      if (cancelled) return;
+      cancelled = true;
+      // Stops a TCP connect still in progress; a connection that still arrives is closed below.
+      abort?.abort();
+    },
+  };
+  const fail = (code: string): void => later(() => {
+    if (!cancelled) done(code);
+  });
+  if (target.kind === 'tcp' && (target.localAddress || target.localPort)) {
+    // Capability `localAddress` is false; the core rejects this before it gets here.
+    fail('bind ENOTSUP');
+    return pending;
+  }
+  let promise: Promise<DenoConn>;
+  try {
+    const d = deno();
+    if (target.kind === 'tcp') {
+      abort = new AbortController();
+      promise = d.connect({ transport: 'tcp', hostname: target.address, port: target.port, signal: abort.signal });
+    } else {
+      promise = d.connect({ transport: 'unix', path: target.path });
+    }
+  } catch (err) {
+    fail(codeOf(err));
+    return pending;
+  }
+  const kind = target.kind;
+  promise.then((conn) => {
+    if (cancelled) {
+      try {
+        conn.close();
+      } catch {
+        // already closed
+      }
+      return;
+    }
+    done(null, new DenoConnection(conn, kind));
+  }, (err: unknown) => {
+    if (!cancelled) done(codeOf(err));
+  });
+  return pending;
+}
+
+class DenoServer implements Listener {
+  readonly fd = -1;
+  private closed = false;
+  private accepting: Promise<void> | null = null;
+  private closeCbs: (() => void)[] | null = null;
+
+  constructor(private readonly listener: DenoListener, private readonly kind: 'tcp' | 'ipc', private readonly path: string,
+    private readonly events: ListenEvents) {
+    this.acceptNext();
+  }
+
+  private acceptNext(): void {
+    this.accepting = this.listener.accept().then(this.onAccept, this.onAcceptError);
+  }
+
+  private onAccept = (conn: DenoConn): void => {
+    this.accepting = null;
+    if (this.closed) {
+      try {
+        conn.close();
+      } catch {
+        // already closed
+      }
+      this.finishClose();
+      return;
+    }
+    this.events.onConnection(new DenoConnection(conn, this.kind, this.path));
+    if (!this.closed) this.acceptNext();
+    else this.finishClose();
+  };
+
+  private onAcceptError = (err: unknown): void => {
+    this.accepting = null;
+    if (this.closed) {
+      this.finishClose();
+      return;
+    }
+    this.events.onError(codeOf(err));
+    // Retry on a later turn so a persistent failure (EMFILE) cannot starve the event loop.
+    if (!this.closed) setTimeout(() => { if (!this.closed) this.acceptNext(); }, 0);
+  };
+
+  endpoint(): Endpoint {
+    if (this.kind === 'ipc') return this.path;
+    return ipEndpoint(this.listener.addr) ?? { address: '', port: 0, family: 'IPv4' };
+  }
+
+  close(done?: () => void): void {
+    if (this.closed) {
+      if (done) {
+        if (this.closeCbs) this.closeCbs.push(done);
+        else later(done);
+      }
+      return;
+    }
+    this.closed = true;
+    this.closeCbs = done ? [done] : [];
+    try {
+      this.listener.close();
+    } catch {
+      // already closed
+    }
+    // Deno releases the socket (and unlinks an IPC socket file) once the pending accept settles.
+    if (!this.accepting) later(() => this.finishClose());
+  }
+
+  private finishClose(): void {
+    const cbs = this.closeCbs;
+    if (!cbs) return;
+    this.closeCbs = null;
+    for (const cb of cbs) cb();
+  }
+
+  ref(): void {
+    if (!this.closed) this.listener.ref();
+  }
+
+  unref(): void {
+    if (!this.closed) this.listener.unref();
+  }
+}
+
+function listen(target: ListenTarget, events: ListenEvents, done: (err: string | null, listener?: Listener) => void): void {
+  const fail = (code: string): void => later(() => done(code));
+  if (target.kind === 'fd' || (target.kind === 'tcp' && (target.ipv6Only || (target.reusePort && !capabilities.reusePort)))) {
+    // Capabilities `adoptFd`/`ipv6Only`/`reusePort` say no; the core rejects these before they get here.
+    fail('listen ENOTSUP');
+    return;
+  }
+  let listener: DenoListener;
+  try {
+    const d = deno();
+    if (target.kind === 'tcp') {
+      listener = d.listen(target.reusePort
+        ? { transport: 'tcp', hostname: target.address, port: target.port, tcpBacklog: target.backlog, reusePort: true }
+        : { transport: 'tcp', hostname: target.address, port: target.port, tcpBacklog: target.backlog });
+    } else {
+      listener = d.listen({ transport: 'unix', path: target.path });
+    }
+  } catch (err) {
+    fail(codeOf(err));
+    return;
+  }
+  if (target.kind === 'ipc' && (target.readableAll || target.writableAll)) {
+    // As libuv's uv_pipe_chmod: add read and/or write for user, group and others to the socket file.
+    const want = (target.readableAll ? 0o444 : 0) | (target.writableAll ? 0o222 : 0);
+    try {
+      const d = deno();
+      const mode = (d.statSync(target.path).mode ?? 0) & 0o7777;
+      if ((mode & want) !== want) d.chmodSync(target.path, mode | want);
+    } catch (err) {
+      try {
+        listener.close();
+      } catch {
+        // already closed
+      }
+      fail(`uv_pipe_chmod ${codeOf(err)}`);
+      return;
+    }
+  }
+  const server = new DenoServer(listener, target.kind, target.kind === 'ipc' ? target.path : '', events);
+  later(() => done(null, server));
+}
+
+const capabilities: Capabilities = {
+  // Deno.connect has no local bind option (ConnectOptions: hostname, port, transport, signal only).
+  localAddress: false,
+  // TcpConn.setKeepAlive(on) takes no delay; there is no setsockopt to set TCP_KEEPIDLE.
+  keepAliveDelay: false,
+  // No SO_LINGER: Conn.close() is always a graceful FIN.
+  reset: false,
+  // Deno.listen's `tcpBacklog` (TCP only; Unix listeners always use 1024, checked with `ss -lx`).
+  backlog: true,
+  // Deno.listen on '::' is dual-stack (accepted a 127.0.0.1 client) and has no IPV6_V6ONLY option.
+  ipv6Only: false,
+  // Deno.listen({ reusePort }) works on Linux but only under --unstable-net (without it Deno exits
+  // the process); listenDatagram exists exactly when that flag is on.
+  get reusePort() {
+    const d = (globalThis as { Deno?: DenoApi }).Deno;
+    return typeof d?.listenDatagram === 'function';
+  },
+  // Deno.chmod on the socket file after listen, as libuv does.
+  ipcPermissions: true,
+  // Deno.listen/connect accept a path starting with '\0' (Linux abstract namespace).
+  abstractIpc: true,
+  // Deno 2 cannot wrap an existing descriptor in a Conn or Listener.
+  adoptFd: false,
+  // No setsockopt(IP_TOS / IPV6_TCLASS) in Deno's API.
+  typeOfService: false,
+  // Conn/Listener.unref() let the process exit with a read/accept pending (verified).
+  unref: true,
+};
+
+export const transport: Transport = {
+  get runtime(): string {
+    const d = (globalThis as { Deno?: DenoApi }).Deno;
+    return d?.version?.deno ? `Deno ${d.version.deno}` : 'Deno';
+  },
+  capabilities,
+  connect,
+  listen,
+};
+export default transport;
