@@ -1,6 +1,6 @@
 // server.listen() in its TCP signatures, its events and its state errors, against Node's node:net.
 import * as assert from 'uvu/assert';
-import { openSync, closeSync } from 'node:fs';
+import { openSync, closeSync, fstatSync } from 'node:fs';
 import { promises as dns } from 'node:dns';
 import { net } from './net.mjs';
 import { suite, listen, close, onceEvent, assertCode, ipcPath } from './lib.mjs';
@@ -292,7 +292,7 @@ t('server.listen: (handle) with another listening server takes over its listenin
   } finally { await sc.dispose(); }
 });
 
-t('server.listen: ({ fd }) with a descriptor that is not a socket emits EINVAL', async () => {
+t('server.listen: ({ fd }) with a descriptor that is not a socket emits EINVAL and leaves it open', async () => {
   const sc = scope();
   const file = ipcPath('notsock');
   sc.own(file);
@@ -304,7 +304,9 @@ t('server.listen: ({ fd }) with a descriptor that is not a socket emits EINVAL',
     assert.is(err.syscall, 'listen');
     assert.is(err.errno, errno('EINVAL'));
     assert.is(server.listening, false);
-  } finally { closeSync(fd); await sc.dispose(); }
+    // The descriptor still belongs to the caller: a failed listen must not close it.
+    assert.ok(fstatSync(fd).isFile());
+  } finally { try { closeSync(fd); } catch {} await sc.dispose(); }
 });
 
 t.run();
