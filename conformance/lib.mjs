@@ -33,7 +33,8 @@ export function suite(name) {
   const s = uvuSuite(name);
   const t = (title, fn, opts = {}) => {
     s(title, async () => {
-      const rec = { suite: name, name: title, status: 'fail', since: opts.since, notes: [] };
+      const rec = { suite: name, name: title, status: 'fail', since: opts.since, notes: [], ms: 0 };
+      const started = Date.now();
       results.push(rec);
       current = rec;
       let timer;
@@ -48,10 +49,13 @@ export function suite(name) {
         ]);
         rec.status = 'pass';
       } catch (err) {
-        rec.error = String(err && err.stack || err).split('\n').slice(0, 6).join('\n');
+        // uvu's assertion errors keep the compared values in `details`.
+        const details = err && err.details ? `\n${String(err.details).replace(/\x1b\[[0-9;]*m/g, '')}` : '';
+        rec.error = `${String(err && err.stack || err).split('\n').slice(0, 4).join('\n')}${details}`.slice(0, 2000);
         throw err;
       } finally {
         clearTimeout(timer);
+        rec.ms = Date.now() - started;
         current = null;
         failCurrent = null;
       }

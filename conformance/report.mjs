@@ -44,7 +44,7 @@ export function judge(ran) {
         continue;
       }
       if (r && r.status === 'pass') { passed++; continue; }
-      if (col.runtime === 'node' && t.since && !versionAtLeast(col.env?.version ?? '0', t.since)) {
+      if (col.runtime === 'node' && col.impl === 'builtin' && t.since && !versionAtLeast(col.env?.version ?? '0', t.since)) {
         const rr = ref?.byKey.get(k);
         if (rr && rr.status === 'pass') { passed++; continue; }
         failures.push({ column: name, suite: t.suite, name: t.name, error: ref ? `fails on reference Node ${ref.env?.version} too: ${rr?.error}` : 'reference Node (conformance/reference-node) is not installed' });

@@ -90,6 +90,13 @@ for (const col of ran) {
   if (col.code !== 0 && !col.results.length) console.log(`\n[${col.runtime}/${col.impl}] output:\n${col.log.slice(-4000)}`);
 }
 
+if (flag('--slow')) {
+  for (const col of ran) {
+    const slow = col.results.filter((r) => r.ms > 2000).sort((a, b) => b.ms - a.ms).slice(0, 15);
+    for (const r of slow) console.log(`slow [${col.runtime}/${col.impl}] ${r.ms} ms ${r.status} ${r.suite} › ${r.name}`);
+  }
+}
+
 if (flag('--matrix')) {
   const md = renderMatrix(ran, verdict);
   writeFileSync(join(here, 'MATRIX.md'), md);
