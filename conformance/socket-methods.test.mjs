@@ -36,9 +36,9 @@ t('socket.setTimeout: activity on the socket restarts the idle timer', async () 
     let timeouts = 0;
     c.on('timeout', () => { timeouts++; });
     const start = Date.now();
-    c.setTimeout(400);
-    // Keep the socket busy well inside the timeout for 3 × the timeout.
-    while (Date.now() - start < 1200) {
+    c.setTimeout(600);
+    // Keep the socket busy well inside the timeout for 2.5 × the timeout.
+    while (Date.now() - start < 1500) {
       c.write('tick');
       await sleep(60);
     }
@@ -286,6 +286,7 @@ t('socket.resetAndDestroy: on an IPC socket throws ERR_INVALID_HANDLE_TYPE', asy
     assert.ok(err, 'resetAndDestroy() threw');
     assert.ok(err instanceof TypeError);
     assert.is(err.code, 'ERR_INVALID_HANDLE_TYPE');
+    assert.is(err.message, 'This handle type cannot be sent');
   } finally {
     destroyAll(c);
     await srv.stop();

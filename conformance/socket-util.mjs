@@ -100,31 +100,36 @@ export async function until(predicate, limit = 3000, what = 'condition') {
  * is full, further SYNs get no answer and a connection attempt hangs (no RST, no accept). Used to
  * make an autoSelectFamily attempt time out on loopback. Bun ignores the listen backlog, so under
  * Bun the fixture runs on `node` from PATH; the fixture's runtime is not what is under test.
+ * The process runs under `timeout -s KILL 60` so it cannot outlive a crashed test run, and signals
+ * go straight to its pid (some runtimes' ChildProcess.kill() sends nothing after a first signal).
  * Resolves with { stop() }, which destroys the filler sockets and kills the process.
  */
 export async function stalledListener(host, port) {
   const file = join(here, `.stall-${process.pid}-${Date.now() % 100000}.mjs`);
   writeFileSync(file, [
     "import net from 'node:net';",
-    `const s = net.createServer();`,
-    `s.listen({ port: ${port}, host: ${JSON.stringify(host)}, backlog: 1 }, () => console.log('ready'));`,
+    "import process from 'node:process';",
+    'const s = net.createServer();',
+    `s.listen({ port: ${port}, host: ${JSON.stringify(host)}, backlog: 1 }, () => console.log(String(process.pid)));`,
   ].join('\n'));
-  const [cmd, args] = env.runtime === 'deno' ? [process.execPath, ['run', '-A', file]]
-    : env.runtime === 'bun' ? ['node', [file]] : [process.execPath, [file]];
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const runtimeArgs = env.runtime === 'deno' ? [process.execPath, 'run', '-A', file]
+    : env.runtime === 'bun' ? ['node', file] : [process.execPath, file];
+  const child = spawn('timeout', ['-s', 'KILL', '60', ...runtimeArgs], { stdio: ['ignore', 'pipe', 'ignore'] });
   const fillers = [];
+  let pid;
+  const signal = (sig) => { try { process.kill(pid, sig); } catch {} };
   const stop = () => {
     for (const s of fillers) s.destroy();
-    child.kill('SIGKILL');
+    if (pid) signal('SIGKILL');
     try { unlinkSync(file); } catch {}
   };
   try {
-    await new Promise((resolve, reject) => {
+    pid = await new Promise((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (code) => reject(new Error(`stall fixture exited with ${code}`)));
-      child.stdout.once('data', () => resolve());
+      child.stdout.once('data', (d) => resolve(Number(String(d).trim())));
     });
-    child.kill('SIGSTOP');
+    signal('SIGSTOP');
     // Fill the accept queue: the kernel completes handshakes until the backlog is full, then
     // leaves new SYNs unanswered. Stop at the first connection that does not complete.
     for (let i = 0; i < 8; i++) {
@@ -146,19 +151,28 @@ export async function stalledListener(host, port) {
 
 /**
  * Write to `socket` (whose peer does not read) until the kernel buffers are full and data stays
- * queued in the socket: writableLength > 0 and unchanged over 30 ms. Resolves with the number of
+ * queued in the socket: writableLength > 0 and unchanged over four samples 25 ms apart (each after
+ * an I/O poll, so a busy machine is not mistaken for a full buffer). Resolves with the number of
  * bytes written; each byte is `fill`.
  */
 export async function saturate(socket, fill = 0x61) {
   const chunk = Buffer.alloc(1 << 20, fill);
+  const tick = () => new Promise((r) => setTimeout(() => setImmediate(r), 25));
   let total = 0;
   for (let i = 0; i < 256; i++) {
     socket.write(chunk);
     total += chunk.length;
-    await new Promise((r) => setTimeout(r, 30));
-    const before = socket.writableLength;
-    await new Promise((r) => setTimeout(r, 30));
-    if (before > 0 && socket.writableLength === before) return total;
+    await tick();
+    let stable = 0;
+    let last = socket.writableLength;
+    while (last > 0 && stable < 3) {
+      await tick();
+      const now = socket.writableLength;
+      if (now !== last) break;
+      stable++;
+      last = now;
+    }
+    if (stable === 3) return total;
   }
   throw new Error('saturate: the socket never kept data queued');
 }
