@@ -4,9 +4,10 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import process from 'node:process';
 import { net, env } from './net.mjs';
-import { here, listen } from './lib.mjs';
+import { listen } from './lib.mjs';
 
 /**
  * A TCP (or IPC, with `{ path }`) server whose accepted sockets are tracked.
@@ -105,7 +106,8 @@ export async function until(predicate, limit = 3000, what = 'condition') {
  * Resolves with { stop() }, which destroys the filler sockets and kills the process.
  */
 export async function stalledListener(host, port) {
-  const file = join(here, `.stall-${process.pid}-${Date.now() % 100000}.mjs`);
+  // Outside the repo: the fixture needs only node:net, and a run killed mid-test leaves no litter.
+  const file = join(tmpdir(), `crossnet-stall-${process.pid}-${Date.now() % 100000}.mjs`);
   writeFileSync(file, [
     "import net from 'node:net';",
     "import process from 'node:process';",
