@@ -184,9 +184,9 @@ t("socket event 'drain': follows a write() that returned false, once the peer re
   try {
     await once(c, 'connect');
     const peer = await srv.accepted();
+    await saturate(c);
     let drained = 0;
     c.on('drain', () => { drained++; });
-    await saturate(c);
     assert.is(c.write('x'), false, 'write() returns false while data is queued');
     await sleep(50);
     assert.is(drained, 0, 'no drain while the peer does not read');
