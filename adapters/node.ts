@@ -2,6 +2,7 @@
 // the same handles node:net drives, without node:net's JavaScript layer in between.
 import process from 'node:process';
 import { getSystemErrorName } from 'node:util';
+import { fstatSync } from 'node:fs';
 import type {
   Capabilities, Connection, ConnectTarget, Endpoint, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver, Transport,
 } from '../src/transport.js';
@@ -215,9 +216,15 @@ function connect(target: ConnectTarget, done: (err: string | null, conn?: Connec
     done(code);
   });
   if (tcp && (target.localAddress || target.localPort)) {
-    const err = target.family === 4
+    let err = target.family === 4
       ? handle.bind(target.localAddress ?? '0.0.0.0', target.localPort ?? 0)
       : handle.bind6(target.localAddress ?? '::', target.localPort ?? 0, 0);
+    // libuv may defer EADDRINUSE to connect(), which then binds a random port; check the port.
+    if (!err && target.localPort) {
+      const out: Record<string, unknown> = {};
+      err = handle.getsockname?.(out) ?? 0;
+      if (err === 0 && out.port !== target.localPort) err = -98;
+    }
     if (err) {
       fail(`bind ${errname(err)}`);
       return { cancel: () => { cancelled = true; } };
@@ -262,8 +269,12 @@ function listen(target: ListenTarget, events: ListenEvents, done: (err: string |
     handle = new b.Pipe(b.pipe.SERVER);
     err = handle.bind(target.path);
   } else {
-    handle = new b.TCP(b.tcp.SERVER);
-    err = handle.open(target.fd);
+    const opened = openFd(b, target.fd, true);
+    if (typeof opened === 'number') {
+      process.nextTick(done, errname(opened));
+      return;
+    }
+    [handle, kind] = opened;
   }
   if (!err) err = handle.listen(target.backlog);
   if (!err && target.kind === 'ipc' && (target.readableAll || target.writableAll)) {
@@ -295,12 +306,27 @@ function listen(target: ListenTarget, events: ListenEvents, done: (err: string |
   process.nextTick(done, null, listener);
 }
 
+const UV_EINVAL = -22;
+
+/** Wrap a descriptor in a TCP or Pipe handle, as Node's guessHandleType would pick; EINVAL if not a socket. */
+function openFd(b: Bindings, fd: number, server: boolean): [Handle, 'tcp' | 'ipc'] | number {
+  try {
+    if (!fstatSync(fd).isSocket()) return UV_EINVAL;
+  } catch {
+    return UV_EINVAL;
+  }
+  const tcp = new b.TCP(server ? b.tcp.SERVER : b.tcp.SOCKET);
+  if (tcp.open(fd) === 0 && endpoint(tcp, 'getsockname')) return [tcp, 'tcp'];
+  // Not an IP socket: let go of the descriptor without closing it, and open it as a pipe.
+  const pipe = new b.Pipe(server ? b.pipe.SERVER : b.pipe.SOCKET);
+  const err = pipe.open(fd);
+  return err ? err : [pipe, 'ipc'];
+}
+
 function adopt(fd: number): Connection {
-  const b = load();
-  const handle = new b.TCP(b.tcp.SOCKET);
-  const err = handle.open(fd);
-  if (err) throw errname(err);
-  return new NodeConnection(handle, 'tcp');
+  const opened = openFd(load(), fd, false);
+  if (typeof opened === 'number') throw errname(opened);
+  return new NodeConnection(opened[0], opened[1]);
 }
 
 const capabilities: Capabilities = {

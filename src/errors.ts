@@ -181,6 +181,6 @@ export function systemError(code: string, syscall: string, address?: string, por
   err.code = code;
   err.syscall = syscall;
   if (address) err.address = address;
-  if (port !== undefined && port > 0) err.port = port;
+  if (port) err.port = port;
   return err;
 }

@@ -26,8 +26,19 @@ export type {
 } from 'node:net';
 export type { Transport, Connection, Listener, Capabilities } from './transport.js';
 
-export const Socket = SocketImpl as unknown as typeof NodeNet.Socket;
-export const Server = ServerImpl as unknown as typeof NodeNet.Server;
+/** Like Node's, the classes also work when called without `new`, and stay subclassable. */
+function callable<C extends new (...args: never[]) => object>(Impl: C): C {
+  function Wrapper(this: unknown, ...args: unknown[]): object {
+    return Reflect.construct(Impl, args, new.target ?? Wrapper);
+  }
+  Wrapper.prototype = Impl.prototype;
+  Object.setPrototypeOf(Wrapper, Impl);
+  Object.defineProperty(Wrapper, 'name', { value: Impl.name });
+  return Wrapper as unknown as C;
+}
+
+export const Socket = callable(SocketImpl) as unknown as typeof NodeNet.Socket;
+export const Server = callable(ServerImpl) as unknown as typeof NodeNet.Server;
 export const BlockList = BlockListImpl as unknown as typeof NodeNet.BlockList;
 export const SocketAddress = SocketAddressImpl as unknown as typeof NodeNet.SocketAddress;
 /** Alias kept by node:net for old code. */

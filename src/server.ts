@@ -27,8 +27,8 @@ export interface ServerOptions {
 
 type ConnectionListener = (socket: Socket) => void;
 
-/** Longest IPC path the OS takes (sun_path is 108 bytes on Linux, one for the NUL). */
-const MAX_IPC_PATH = 107;
+/** Longest IPC path the OS takes: all of Linux's 108-byte sun_path (no NUL needed). */
+const MAX_IPC_PATH = 108;
 
 function ipFamily(ep: Endpoint): string | undefined {
   return typeof ep === 'string' ? undefined : ep.family;

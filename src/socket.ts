@@ -2,13 +2,13 @@
 import { Duplex } from 'node:stream';
 import { Buffer } from 'node:buffer';
 import process from 'node:process';
-import { setTimeout, clearTimeout } from 'node:timers';
+import { setTimeout, clearTimeout, setImmediate } from 'node:timers';
 import {
-  AbortError, invalidArgType, missingArgs, nodeError, systemError, type SystemError,
+  AbortError, invalidArgType, missingArgs, nodeError, outOfRange, systemError, type SystemError,
 } from './errors.js';
 import { normalizeArgs, normalizedArgs, type Normalized } from './args.js';
 import { getTransport, requireCapability, surface } from './runtime.js';
-import { validateAbortSignal, validateFunction, validateNumber, validateString } from './validate.js';
+import { validateAbortSignal, validateFunction, validateInt32, validateNumber, validateString } from './validate.js';
 import { isBlockListLike, type BlockListLike } from './blocklist.js';
 import { connectTcp } from './connect.js';
 import type { Connection, ConnectTarget, Endpoint, PendingConnect, Receiver } from './transport.js';
@@ -121,6 +121,8 @@ export class Socket extends Duplex {
       writableHighWaterMark: opts.writableHighWaterMark,
       // Node's Socket emits 'close' itself, once the descriptor is released.
       emitClose: false,
+      // Strings stay strings until written, so writableLength counts them as Node does.
+      decodeStrings: false,
       autoDestroy: true,
     } as ConstructorParameters<typeof Duplex>[0]);
     this._receiver = {
@@ -131,7 +133,7 @@ export class Socket extends Duplex {
     if (opts.handle) {
       this._attach(opts.handle);
     } else if (opts.fd !== undefined) {
-      validateNumber(opts.fd, 'fd');
+      validateInt32(opts.fd, 'fd', 0);
       requireCapability('adoptFd', 'new Socket({ fd })');
       const adopt = getTransport().adopt;
       if (!adopt) throw invalidArgType('fd', 'number', opts.fd);
@@ -144,6 +146,10 @@ export class Socket extends Duplex {
       if (typeof onread.buffer === 'function') this._userBufferGen = onread.buffer;
       else this._userBuffer = onread.buffer;
       this._userCallback = onread.callback;
+    }
+    if (opts.keepAliveInitialDelay !== undefined) {
+      validateNumber(opts.keepAliveInitialDelay, 'options.keepAliveInitialDelay');
+      if (opts.keepAliveInitialDelay < 0) opts.keepAliveInitialDelay = 0;
     }
     this._noDelay = Boolean(opts.noDelay);
     this._keepAlive = Boolean(opts.keepAlive);
@@ -183,10 +189,8 @@ export class Socket extends Duplex {
     if (signal.aborted) {
       process.nextTick(onAbort);
     } else {
-      process.nextTick(() => {
-        signal.addEventListener('abort', onAbort, { once: true });
-        this.once('close', () => signal.removeEventListener('abort', onAbort));
-      });
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.once('close', () => signal.removeEventListener('abort', onAbort));
     }
   }
 
@@ -234,13 +238,21 @@ export class Socket extends Duplex {
     if (!this._handle || this._reading) return;
     this._reading = true;
     if (this._userLeftover) {
-      const rest = this._userLeftover;
-      this._userLeftover = null;
-      this._deliverToUser(rest);
-      if (!this._reading) return;
+      // Like a fresh read from the OS: after the ticks resume() schedules.
+      setImmediate(this._flushLeftover);
+      return;
     }
     this._handle.readStart();
   }
+
+  // Bytes a user callback declined (returned false) are handed over again once reading resumes.
+  _flushLeftover = (): void => {
+    const rest = this._userLeftover;
+    if (!rest || !this._reading || this.destroyed) return;
+    this._userLeftover = null;
+    surface(() => this._deliverToUser(rest));
+    if (this._reading && this._handle) this._handle.readStart();
+  };
 
   _readStop(): void {
     if (!this._handle || !this._reading) return;
@@ -326,7 +338,7 @@ export class Socket extends Duplex {
   }
 
   override _final(cb: (err?: Error | null) => void): void {
-    if (this.pending) {
+    if (this.connecting) {
       this.once('connect', () => this._final(cb));
       return;
     }
@@ -479,7 +491,8 @@ export class Socket extends Duplex {
   setTimeout(msecs: number, callback?: () => void): this {
     if (this.destroyed) return this;
     this.timeout = msecs;
-    validateNumber(msecs, 'msecs', 0);
+    validateNumber(msecs, 'msecs');
+    if (msecs < 0 || !Number.isFinite(msecs)) throw outOfRange('msecs', 'a non-negative finite number', msecs);
     if (msecs > TIMEOUT_MAX) {
       process.emitWarning(`${msecs} does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.`, 'TimeoutOverflowWarning');
       msecs = 1;
@@ -633,7 +646,7 @@ export class Socket extends Duplex {
   }
 
   get bufferSize(): number | undefined {
-    return this._handle ? this.writableLength : undefined;
+    return this._handle || this._hasPendingHandle ? this.writableLength : undefined;
   }
 
   get bytesRead(): number {
