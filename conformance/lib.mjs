@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import process from 'node:process';
-import { env } from './net.mjs';
+import { env, net } from './net.mjs';
 
 export { env };
 export const here = dirname(fileURLToPath(import.meta.url));
@@ -74,6 +74,24 @@ export function limitedOn(runtimes, what) {
   if (env.impl !== 'crossnet' || !runtimes.includes(env.runtime)) return false;
   current?.notes.push(`limit: ${what}`);
   return true;
+}
+
+/**
+ * True when crossnet's transport on this runtime declares it cannot do `capability` (see
+ * src/transport.ts Capabilities): the test then asserts crossnet's documented
+ * ERR_CROSSNET_UNSUPPORTED error instead of the behaviour, and the matrix shows a limit.
+ */
+export function lacks(capability, what) {
+  if (env.impl !== 'crossnet') return false;
+  const caps = net.getTransport().capabilities;
+  if (caps[capability] !== false) return false;
+  current?.notes.push(`limit: ${what}`);
+  return true;
+}
+
+/** Assert that fn throws crossnet's documented ERR_CROSSNET_UNSUPPORTED error. */
+export function assertUnsupported(fn) {
+  return assertCode(fn, 'ERR_CROSSNET_UNSUPPORTED');
 }
 
 /** Assert an error (or a function's throw) carries Node's code and optionally class. */

@@ -2,7 +2,7 @@
 import * as assert from 'uvu/assert';
 import stream from 'node:stream';
 import { net } from './net.mjs';
-import { suite, listen, onceEvent, collect } from './lib.mjs';
+import { suite, listen, onceEvent, collect, lacks, assertUnsupported } from './lib.mjs';
 import { scope, connectError, accepted, closed, bounded, roundTrip, tcpTimer, sleep } from './server-util.mjs';
 
 const t = suite('server-options');
@@ -208,6 +208,10 @@ t('server.listen: ipv6Only makes :: refuse IPv4 clients and leaves the IPv4 port
 t('server.listen: reusePort lets two servers listen on the same port', async () => {
   const sc = scope();
   try {
+    if (lacks('reusePort', 'server.listen({ reusePort })')) {
+      assertUnsupported(() => sc.server().listen({ port: 0, host: '127.0.0.1', reusePort: true }));
+      return;
+    }
     const a = sc.server((s) => s.end('x'));
     const b = sc.server((s) => s.end('x'));
     const first = await listen(a, { port: 0, host: '127.0.0.1', reusePort: true });
