@@ -96,15 +96,30 @@ export function renderMatrix(ran, verdict) {
   for (const [k, t] of tests) {
     lines.push(`| ${k.replace(/\|/g, '\\|')} | ${order.map((c) => cell(cols.get(c), k, t, ref)).join(' | ')} |`);
   }
-  const limits = [];
-  for (const rt of RUNTIMES) {
-    const col = cols.get(`${rt}/crossnet`);
-    if (!col) continue;
-    for (const [k, r] of col.byKey) for (const n of r.notes || []) limits.push(`- **${rt}**: ${n.replace(/^limit: /, '')} (${k})`);
-  }
-  lines.push('', '## Documented per-runtime limits of crossnet', '');
-  lines.push(limits.length ? limits.join('\n') : 'None.');
+  lines.push('', '## Documented per-runtime limits of crossnet', '', renderLimits(ran));
   return `${lines.join('\n')}\n`;
+}
+
+/** The limits the crossnet columns recorded: one row per runtime and feature, with its tests. */
+export function renderLimits(ran) {
+  const rows = new Map();
+  for (const col of ran) {
+    if (col.impl !== 'crossnet') continue;
+    for (const r of col.results) {
+      for (const n of r.notes || []) {
+        const k = `${col.runtime}\u0000${n.replace(/^limit: /, '')}`;
+        if (!rows.has(k)) rows.set(k, []);
+        rows.get(k).push(`${r.suite} › ${r.name}`);
+      }
+    }
+  }
+  if (!rows.size) return 'None.';
+  const lines = ['| runtime | not available (throws `ERR_CROSSNET_UNSUPPORTED`) | tests asserting it |', '|---|---|---|'];
+  for (const [k, tests] of [...rows].sort()) {
+    const [rt, what] = k.split('\u0000');
+    lines.push(`| ${rt} | ${what} | ${tests.length} |`);
+  }
+  return lines.join('\n');
 }
 
 /** Per-API-item status (the part of a test name before ': '), for the README. */

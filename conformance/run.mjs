@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderMatrix, renderApiTable, judge } from './report.mjs';
+import { renderMatrix, renderApiTable, renderLimits, judge } from './report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -105,6 +105,7 @@ if (flag('--matrix')) {
     let text = readFileSync(readme, 'utf8');
     const api = renderApiTable(ran);
     text = text.replace(/(<!-- api-status:start -->)[\s\S]*?(<!-- api-status:end -->)/, `$1\n${api}\n$2`);
+    text = text.replace(/(<!-- limits:start -->)[\s\S]*?(<!-- limits:end -->)/, `$1\n${renderLimits(ran)}\n$2`);
     writeFileSync(readme, text);
   }
   console.log(`\n${md}`);
