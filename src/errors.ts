@@ -161,6 +161,12 @@ export class AbortError extends Error {
   }
 }
 
+/** The code for a negative errno (`-22` → `'EINVAL'`). */
+export function codeOfErrno(errno: number): string {
+  for (const code in ERRNO) if (ERRNO[code][0] === errno) return code;
+  return `Unknown system error ${errno}`;
+}
+
 /** Negative libuv errno for a code, as Node reports it (0 when unknown). */
 export function errnoOf(code: string): number {
   return ERRNO[code]?.[0] ?? 0;

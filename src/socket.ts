@@ -4,7 +4,7 @@ import { Buffer } from 'node:buffer';
 import process from 'node:process';
 import { setTimeout, clearTimeout, setImmediate } from 'node:timers';
 import {
-  AbortError, invalidArgType, missingArgs, nodeError, outOfRange, systemError, type SystemError,
+  AbortError, codeOfErrno, invalidArgType, missingArgs, nodeError, outOfRange, systemError, type SystemError,
 } from './errors.js';
 import { normalizeArgs, normalizedArgs, type Normalized } from './args.js';
 import { getTransport, requireCapability, surface } from './runtime.js';
@@ -480,6 +480,10 @@ export class Socket extends Duplex {
     if (this._timer !== null) this._lastActive = now();
     if (this._noDelay) conn.setNoDelay(true);
     if (this._keepAlive) conn.setKeepAlive(true, this._keepAliveDelay);
+    if (this._tos !== undefined && conn.kind === 'tcp') {
+      requireCapability('typeOfService', 'socket.setTypeOfService()');
+      conn.setTypeOfService?.(this._tos);
+    }
     if (!this._refed) conn.unref();
     this.emit('connect');
     this.emit('ready');
@@ -577,6 +581,33 @@ export class Socket extends Duplex {
     }
     return this;
   }
+
+  /** IP_TOS / IPV6_TCLASS (Node 24.11+); cached until connected, as on Node. */
+  setTypeOfService(tos: number): this {
+    if (Number.isNaN(tos)) throw invalidArgType('tos', 'number', tos);
+    validateInt32(tos, 'tos', 0, 255);
+    if (!this._handle || this._isIpc) {
+      this._tos = tos;
+      return this;
+    }
+    if (tos !== this._tos) {
+      requireCapability('typeOfService', 'socket.setTypeOfService()');
+      this._tos = tos;
+      const err = this._handle.setTypeOfService!(tos);
+      if (err) throw systemError(err, 'setTypeOfService');
+    }
+    return this;
+  }
+
+  getTypeOfService(): number {
+    if (!this._handle || this._isIpc) return this._tos ?? 0;
+    requireCapability('typeOfService', 'socket.getTypeOfService()');
+    const res = this._handle.getTypeOfService!();
+    if (res < 0) throw systemError(codeOfErrno(res), 'getTypeOfService');
+    return res;
+  }
+
+  _tos: number | undefined = undefined;
 
   ref(): this {
     this._refed = true;

@@ -70,6 +70,7 @@ export interface Connection {
   setKeepAlive(enable: boolean, delaySeconds: number): void;
   /** TOS/traffic class byte (capability `typeOfService`). Returns an error code or null. */
   setTypeOfService?(tos: number): string | null;
+  /** The TOS byte, or a negative errno on failure. */
   getTypeOfService?(): number;
   ref(): void;
   unref(): void;
