@@ -1,7 +1,7 @@
 // Which transport the core uses, and the two rules that hold for every adapter callback.
 import process from 'node:process';
 import { unsupported } from './errors.js';
-import type { Capabilities, Transport } from './transport.js';
+import type { Capabilities, Connection, Transport } from './transport.js';
 
 let current: Transport | undefined;
 let fallback: (() => Transport) | undefined;
@@ -32,6 +32,25 @@ export function requireCapability(name: keyof Capabilities, feature: string): vo
 
 export function hasCapability(name: keyof Capabilities): boolean {
   return getTransport().capabilities[name];
+}
+
+const warned = new Set<string>();
+
+/**
+ * Turn keep-alive on or off. Where the runtime cannot set the initial delay, keep-alive still goes
+ * on with the OS default delay, and a process warning with code ERR_CROSSNET_UNSUPPORTED says so
+ * once per process: degrading beats throwing from a call libraries make on every connection.
+ */
+export function applyKeepAlive(conn: Connection, enable: boolean, delaySeconds: number): void {
+  const t = getTransport();
+  if (enable && delaySeconds && !t.capabilities.keepAliveDelay && !warned.has('keepAliveDelay')) {
+    warned.add('keepAliveDelay');
+    process.emitWarning(
+      `The keep-alive initial delay is not supported on ${t.runtime}: keep-alive uses the OS default delay`,
+      { type: 'CrossnetWarning', code: 'ERR_CROSSNET_UNSUPPORTED' },
+    );
+  }
+  conn.setKeepAlive(enable, t.capabilities.keepAliveDelay ? delaySeconds : 0);
 }
 
 /**

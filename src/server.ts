@@ -10,7 +10,7 @@ import {
 import { isPipeName, normalizeArgs, toNumber } from './args.js';
 import { isIP } from './ip.js';
 import { isBlockListLike, type BlockListLike } from './blocklist.js';
-import { getTransport, requireCapability, surface } from './runtime.js';
+import { applyKeepAlive, getTransport, requireCapability, surface } from './runtime.js';
 import { validateAbortSignal, validateNumber, validatePort } from './validate.js';
 import { Socket } from './socket.js';
 import type { Connection, Endpoint, ListenTarget, Listener } from './transport.js';
@@ -82,7 +82,6 @@ export class Server extends EventEmitter {
     this.noDelay = Boolean(opts.noDelay);
     this.keepAlive = Boolean(opts.keepAlive);
     this.keepAliveInitialDelay = ~~((opts.keepAliveInitialDelay ?? 0) / 1000);
-    if (this.keepAlive && this.keepAliveInitialDelay) requireCapability('keepAliveDelay', 'createServer({ keepAliveInitialDelay })');
     this.highWaterMark = opts.highWaterMark ?? defaultHighWaterMark();
     if (opts.blockList) {
       if (!isBlockListLike(opts.blockList)) throw invalidArgType('options.blockList', 'net.BlockList', opts.blockList);
@@ -303,7 +302,7 @@ export class Server extends EventEmitter {
     if (this.keepAlive && conn.kind === 'tcp') {
       socket._keepAlive = true;
       socket._keepAliveDelay = this.keepAliveInitialDelay;
-      conn.setKeepAlive(true, this.keepAliveInitialDelay);
+      applyKeepAlive(conn, true, this.keepAliveInitialDelay);
     }
     this._connections++;
     socket.server = this;

@@ -7,7 +7,7 @@ import {
   AbortError, codeOfErrno, invalidArgType, missingArgs, nodeError, outOfRange, systemError, type SystemError,
 } from './errors.js';
 import { normalizeArgs, normalizedArgs, type Normalized } from './args.js';
-import { getTransport, requireCapability, surface } from './runtime.js';
+import { applyKeepAlive, getTransport, requireCapability, surface } from './runtime.js';
 import { validateAbortSignal, validateFunction, validateInt32, validateNumber, validateString } from './validate.js';
 import { isBlockListLike, type BlockListLike } from './blocklist.js';
 import { connectTcp } from './connect.js';
@@ -479,7 +479,7 @@ export class Socket extends Duplex {
     this._sockname = null;
     if (this._timer !== null) this._lastActive = now();
     if (this._noDelay) conn.setNoDelay(true);
-    if (this._keepAlive) conn.setKeepAlive(true, this._keepAliveDelay);
+    if (this._keepAlive) applyKeepAlive(conn, true, this._keepAliveDelay);
     if (this._tos !== undefined && conn.kind === 'tcp') {
       requireCapability('typeOfService', 'socket.setTypeOfService()');
       conn.setTypeOfService?.(this._tos);
@@ -568,7 +568,6 @@ export class Socket extends Duplex {
   setKeepAlive(enable?: boolean, initialDelay?: number): this {
     const on = Boolean(enable);
     const delay = ~~((initialDelay ?? 0) / 1000);
-    if (on && delay !== 0) requireCapability('keepAliveDelay', 'socket.setKeepAlive() with an initial delay');
     if (!this._handle) {
       this._keepAlive = on;
       this._keepAliveDelay = delay;
@@ -577,7 +576,7 @@ export class Socket extends Duplex {
     if (on !== this._keepAlive || (on && this._keepAliveDelay !== delay)) {
       this._keepAlive = on;
       this._keepAliveDelay = delay;
-      if (!this._isIpc) this._handle.setKeepAlive(on, delay);
+      if (!this._isIpc) applyKeepAlive(this._handle, on, delay);
     }
     return this;
   }
