@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, delimiter } from 'node:path';
 import process from 'node:process';
 import { net, env } from './net.mjs';
-import { suite, runChild, here } from './lib.mjs';
+import { suite, runChild, here, lacks, assertUnsupported } from './lib.mjs';
 
 const t = suite('server-child');
 const slow = { timeout: 15000 };
@@ -170,6 +170,10 @@ server.listen(0, '127.0.0.1', () => {
 `;
 
 t('server.listen: ({ fd }) listens on an inherited listening socket', async () => {
+  if (lacks('adoptFd', 'server.listen({ fd })')) {
+    assertUnsupported(() => net.createServer().listen({ fd: 3 }));
+    return;
+  }
   const tag = `${process.pid}-${Date.now() % 100000}`;
   const launcher = join(tmpdir(), `crossnet-launcher-${tag}.mjs`);
   const childFile = join(here, `.child-fd-${tag}.mjs`);

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { openSync, closeSync, fstatSync } from 'node:fs';
 import { promises as dns } from 'node:dns';
 import { net } from './net.mjs';
-import { suite, listen, close, onceEvent, assertCode, ipcPath } from './lib.mjs';
+import { suite, listen, close, onceEvent, assertCode, ipcPath, lacks, assertUnsupported } from './lib.mjs';
 import { scope, connect, listenError, accepted, roundTrip, errno, sleep } from './server-util.mjs';
 
 const t = suite('server-listen');
@@ -293,6 +293,10 @@ t('server.listen: (handle) with another listening server takes over its listenin
 });
 
 t('server.listen: ({ fd }) with a descriptor that is not a socket emits EINVAL and leaves it open', async () => {
+  if (lacks('adoptFd', 'server.listen({ fd })')) {
+    assertUnsupported(() => net.createServer().listen({ fd: 0 }));
+    return;
+  }
   const sc = scope();
   const file = ipcPath('notsock');
   sc.own(file);

@@ -4,7 +4,7 @@
 // asynchronously, as dns.lookup does) while the server listens on only one of them.
 import * as assert from 'uvu/assert';
 import { net } from './net.mjs';
-import { suite, once } from './lib.mjs';
+import { suite, once, lacks, assertUnsupported } from './lib.mjs';
 import { startServer, closed, destroyAll, nextError, freePort, stalledListener } from './socket-util.mjs';
 
 const t = suite('socket-autoselect');
@@ -272,6 +272,10 @@ t('socket.connect: autoSelectFamily is ignored when family is 4 or 6', async () 
 });
 
 t('socket.connect: autoSelectFamily is ignored when localAddress is set', async () => {
+  if (lacks('localAddress', 'connect({ localAddress, localPort })')) {
+    assertUnsupported(() => new net.Socket().connect({ port: 9, host: 'v4.example', localAddress: '127.0.0.1', autoSelectFamily: true }));
+    return;
+  }
   const srv = await startServer();
   const calls = [];
   const c = new net.Socket();

@@ -3,7 +3,7 @@
 // keepAlive, blockList).
 import * as assert from 'uvu/assert';
 import { net } from './net.mjs';
-import { suite, once, sleep, collect } from './lib.mjs';
+import { suite, once, sleep, collect, lacks, assertUnsupported } from './lib.mjs';
 import { startServer, closed, destroyAll, nextError, freePort, until } from './socket-util.mjs';
 
 const t = suite('socket-options');
@@ -299,6 +299,10 @@ t("new net.Socket: with onread, 'end' and 'close' are still emitted", async () =
 // ---- local endpoint ------------------------------------------------------------------------
 
 t('socket.connect: localAddress and localPort bind the local end', async () => {
+  if (lacks('localAddress', 'connect({ localAddress, localPort })')) {
+    assertUnsupported(() => net.connect({ port: 9, host: '127.0.0.1', localAddress: '127.0.0.1', localPort: 9 }));
+    return;
+  }
   const srv = await startServer();
   const localPort = await freePort();
   let c;
@@ -317,6 +321,10 @@ t('socket.connect: localAddress and localPort bind the local end', async () => {
 });
 
 t('socket.connect: localAddress ::1 connects to an IPv6 server from ::1', async () => {
+  if (lacks('localAddress', 'connect({ localAddress, localPort })')) {
+    assertUnsupported(() => net.connect({ port: 9, host: '::1', localAddress: '::1' }));
+    return;
+  }
   const srv = await startServer(undefined, { host: '::1' });
   let c;
   try {
