@@ -40,6 +40,11 @@ interface DenoApi {
     | { transport: 'unix'; path: string }): DenoListener;
   statSync(path: string): { mode: number | null };
   chmodSync(path: string, mode: number): void;
+  symlinkSync(target: string, path: string): void;
+  linkSync(oldpath: string, newpath: string): void;
+  removeSync(path: string): void;
+  cwd(): string;
+  readonly pid: number;
   readonly version: { deno: string };
   /** Present only under --unstable-net, the same flag `reusePort` needs. */
   readonly listenDatagram?: unknown;
@@ -53,10 +58,14 @@ function deno(): DenoApi {
   return (api = d);
 }
 
-// A read at least this large hands its buffer to the core as is; a smaller one is copied out so a
-// mostly empty 64 KiB buffer is not kept alive for a few bytes.
-const READ_SIZE = 64 * 1024;
-const READ_HANDOFF = 16 * 1024;
+// Reads go into a per-connection slab; each large read is handed to the core as a view of it and
+// the next read continues after it, so no byte is zeroed twice and nothing is copied. Small reads are
+// copied out instead (the slab space is reused), so a few retained bytes never pin a whole slab.
+// The slab grows while reads fill it (fewer, larger reads under load, as raw Deno.Conn loops do with
+// big buffers) and shrinks back when reads turn small, so idle connections hold only READ_MIN.
+const READ_MIN = 16 * 1024;
+const READ_MAX = 1024 * 1024;
+const READ_COPY = 4 * 1024;
 // Writes: a chunk this large goes to the OS as is; smaller neighbours are joined (one copy) up to
 // WRITE_JOIN_MAX bytes, since Deno has no vectored write.
 const WRITE_LARGE = 16 * 1024;
@@ -86,7 +95,9 @@ const CLASS_CODES: Readonly<Record<string, string>> = {
   IsADirectory: 'EISDIR',
   FilesystemLoop: 'ELOOP',
   InvalidData: 'EINVAL',
-  TypeError: 'EINVAL', // malformed input Deno rejects before any syscall (e.g. a NUL in a path)
+  // Input Deno rejects before any syscall (a NUL in a path, a path too long, a port out of range).
+  TypeError: 'EINVAL',
+  RangeError: 'EINVAL',
 };
 
 let errnoNames: Map<number, string> | undefined;
@@ -133,7 +144,10 @@ class DenoConnection implements Connection {
   private readDone = false; // EOF or a read error: no more reads
   private held: Held | null = null;
   private deliverQueued = false;
-  private buf: Uint8Array | null = null;
+  private buf: Uint8Array | null = null; // the read slab
+  private bufAt = 0; // where the next read goes in it
+  private readSize = READ_MIN; // the size of the next slab
+  private view: Uint8Array | null = null; // what the pending read fills
   // Writes: a FIFO of requests; `chunkAt` indexes the first chunk of queue[0] not yet in a segment.
   private queue: WriteReq[] = [];
   private chunkAt = 0;
@@ -147,7 +161,12 @@ class DenoConnection implements Connection {
   private inflight = 0;
   private closeCbs: (() => void)[] | null = null;
 
-  constructor(private readonly conn: DenoConn, readonly kind: 'tcp' | 'ipc', private readonly listenPath = '') {}
+  /**
+   * For IPC, `serverPath` is the listening path on an accepted connection and `peerPath` the path a
+   * client connected to (Deno would report the short stand-in used for 108-byte paths).
+   */
+  constructor(private readonly conn: DenoConn, readonly kind: 'tcp' | 'ipc', private readonly serverPath = '',
+    private readonly peerPath = '') {}
 
   setReceiver(receiver: Receiver): void {
     this.receiver = receiver;
@@ -170,8 +189,13 @@ class DenoConnection implements Connection {
   private issueRead(): void {
     this.readPending = true;
     this.inflight++;
-    const buf = this.buf ?? (this.buf = new Uint8Array(READ_SIZE));
-    this.conn.read(buf).then(this.onRead, this.onReadError);
+    let buf = this.buf;
+    if (buf === null || buf.byteLength - this.bufAt < READ_MIN) {
+      buf = this.buf = new Uint8Array(this.readSize);
+      this.bufAt = 0;
+    }
+    const view = this.view = this.bufAt === 0 ? buf : buf.subarray(this.bufAt);
+    this.conn.read(view).then(this.onRead, this.onReadError);
   }
 
   private onRead = (n: number | null): void => {
@@ -187,15 +211,31 @@ class DenoConnection implements Connection {
       if (this.wantRead) this.issueRead();
       return;
     }
-    const buf = this.buf!;
+    const view = this.view!;
+    const slab = this.buf!.byteLength;
+    this.view = null;
     let chunk: Uint8Array;
-    if (n >= READ_HANDOFF) {
-      chunk = buf.subarray(0, n);
-      this.buf = null;
+    if (n < READ_COPY || n < slab >>> 4) {
+      chunk = view.slice(0, n);
+      if (slab > READ_MIN) {
+        // Reads turned small: next time a smaller slab, and let go of this one now if it is large.
+        this.readSize = Math.max(READ_MIN, this.readSize >>> 2);
+        if (slab > this.readSize << 2) this.buf = null;
+      }
     } else {
-      chunk = buf.slice(0, n);
+      chunk = n === view.byteLength && this.bufAt === 0 ? view : view.subarray(0, n);
+      this.bufAt += n;
+      // A full read means more is waiting: read more at a time.
+      if (n === view.byteLength && this.readSize < READ_MAX) this.readSize <<= 1;
     }
-    this.deliver({ chunk });
+    const r = this.receiver;
+    if (!this.wantRead || !r) {
+      this.held = { chunk };
+      return;
+    }
+    r.onData(chunk);
+    // onData may have paused, resumed (issuing the read itself) or closed.
+    if (this.wantRead && !this.closed && !this.readPending && !this.readDone) this.issueRead();
   };
 
   private onReadError = (err: unknown): void => {
@@ -273,8 +313,15 @@ class DenoConnection implements Connection {
       return;
     }
     this.writing = true;
-    // Build the next segment: one large chunk as is, or a run of small chunks joined.
     const queue = this.queue;
+    if (queue.length === 1 && this.chunkAt === 0 && queue[0].chunks.length === 1 && queue[0].chunks[0].byteLength > 0) {
+      // The common case: one request of one chunk, written as is.
+      this.segment = queue[0].chunks[0];
+      this.segmentCompletes = 1;
+      this.writeSome();
+      return;
+    }
+    // Build the next segment: one large chunk as is, or a run of small chunks joined.
     const parts: Uint8Array[] = [];
     let total = 0;
     let completes = 0;
@@ -352,9 +399,13 @@ class DenoConnection implements Connection {
     if (this.closed) return;
     this.segment = null;
     this.writing = false;
-    const finished = this.queue.splice(0, this.segmentCompletes);
+    const k = this.segmentCompletes;
     this.segmentCompletes = 0;
-    for (const req of finished) req.done(null);
+    if (k === 1) {
+      this.queue.shift()!.done(null);
+    } else if (k > 0) {
+      for (const req of this.queue.splice(0, k)) req.done(null);
+    }
     this.pump();
   }
 
@@ -408,6 +459,7 @@ class DenoConnection implements Connection {
     this.wantRead = false;
     this.held = null;
     this.buf = null;
+    this.view = null;
     this.closeCbs = done ? [done] : [];
     try {
       this.conn.close();
@@ -478,51 +530,119 @@ class DenoConnection implements Connection {
   }
 
   localEndpoint(): Endpoint | undefined {
-    if (this.kind === 'ipc') return this.listenPath || (this.conn.localAddr?.path ?? '');
+    // An unnamed client end reports '' (Deno: null), as libuv's getsockname does.
+    if (this.kind === 'ipc') return this.serverPath || (this.peerPath ? '' : this.conn.localAddr?.path ?? '');
     return ipEndpoint(this.conn.localAddr);
   }
 
   remoteEndpoint(): Endpoint | undefined {
-    if (this.kind === 'ipc') return this.conn.remoteAddr?.path ?? '';
+    if (this.kind === 'ipc') return this.peerPath || (this.conn.remoteAddr?.path ?? '');
     return ipEndpoint(this.conn.remoteAddr);
   }
 }
 
-function connect(target: ConnectTarget, done: (err: string | null, conn?: Connection) => void): PendingConnect {
-  let cancelled = false;
-  let abort: AbortController | undefined;
-  const pending: PendingConnect = {
-    cancel(): void {
-      if (cancelled) return;
-      cancelled = true;
-      // Stops a TCP connect still in progress; a connection that still arrives is closed below.
-      abort?.abort();
-    },
-  };
-  const fail = (code: string): void => later(() => {
-    if (!cancelled) done(code);
-  });
-  if (target.kind === 'tcp' && (target.localAddress || target.localPort)) {
-    // Capability `localAddress` is false; the core rejects this before it gets here.
-    fail('bind ENOTSUP');
-    return pending;
-  }
-  let promise: Promise<DenoConn>;
+const encoder = new TextEncoder();
+let aliasCount = 0;
+
+/**
+ * Linux takes a socket path that fills all 108 bytes of sun_path (no NUL), and so does Node, but
+ * Deno (Rust's std) wants room for a NUL and refuses it. For exactly that length, a short name in
+ * /tmp stands in: a symlink to the socket for connect, and for listen a short bind that is then
+ * hard-linked to the full path (a Unix socket is found by its inode, whatever the name).
+ */
+function needsAlias(path: string): boolean {
+  return path.length <= 108 && path.charCodeAt(0) !== 0 && encoder.encode(path).byteLength === 108;
+}
+
+function shortName(): string {
+  return `/tmp/.crossnet-${deno().pid}-${++aliasCount}`;
+}
+
+function absolute(path: string): string {
+  return path[0] === '/' ? path : `${deno().cwd()}/${path}`;
+}
+
+function removeQuietly(path: string): void {
   try {
-    const d = deno();
-    if (target.kind === 'tcp') {
-      abort = new AbortController();
-      promise = d.connect({ transport: 'tcp', hostname: target.address, port: target.port, signal: abort.signal });
-    } else {
-      promise = d.connect({ transport: 'unix', path: target.path });
-    }
-  } catch (err) {
-    fail(codeOf(err));
-    return pending;
+    deno().removeSync(path);
+  } catch {
+    // already gone
   }
-  const kind = target.kind;
-  promise.then((conn) => {
-    if (cancelled) {
+}
+
+// Node closes a listening socket at once; Deno only once the listener's pending accept has been
+// cancelled, a turn of the event loop later. Until then a connect would still be accepted (and
+// reset) and a listen on the same address would fail, so both wait for such closes to finish.
+let listenersClosing = 0;
+let waitingForCloses: (() => void)[] = [];
+
+function afterListenerCloses(fn: () => void): void {
+  if (listenersClosing === 0) fn();
+  else waitingForCloses.push(fn);
+}
+
+function listenerClosed(): void {
+  if (--listenersClosing > 0) return;
+  const waiting = waitingForCloses;
+  waitingForCloses = [];
+  for (const fn of waiting) fn();
+}
+
+class DenoConnect implements PendingConnect {
+  private cancelled = false;
+  private abort: AbortController | null = null;
+
+  constructor(private readonly target: ConnectTarget, private readonly done: (err: string | null, conn?: Connection) => void) {
+    if (target.kind === 'tcp' && (target.localAddress || target.localPort)) {
+      // Capability `localAddress` is false; the core rejects this before it gets here.
+      this.fail('bind ENOTSUP');
+    } else if (listenersClosing === 0) {
+      this.start();
+    } else {
+      afterListenerCloses(() => this.start());
+    }
+  }
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    // Stops a TCP connect still in progress; a connection that still arrives is closed in onConnect.
+    this.abort?.abort();
+  }
+
+  private fail(code: string): void {
+    later(() => {
+      if (!this.cancelled) this.done(code);
+    });
+  }
+
+  private start(): void {
+    if (this.cancelled) return;
+    const target = this.target;
+    let promise: Promise<DenoConn>;
+    try {
+      const d = deno();
+      if (target.kind === 'tcp') {
+        this.abort = new AbortController();
+        promise = d.connect({ transport: 'tcp', hostname: target.address, port: target.port, signal: this.abort.signal });
+      } else if (needsAlias(target.path)) {
+        const link = shortName();
+        d.symlinkSync(absolute(target.path), link);
+        const remove = (): void => removeQuietly(link);
+        promise = d.connect({ transport: 'unix', path: link });
+        promise.then(remove, remove);
+      } else {
+        promise = d.connect({ transport: 'unix', path: target.path });
+      }
+    } catch (err) {
+      this.fail(codeOf(err));
+      return;
+    }
+    promise.then(this.onConnect, this.onError);
+  }
+
+  private onConnect = (conn: DenoConn): void => {
+    if (this.cancelled) {
       try {
         conn.close();
       } catch {
@@ -530,11 +650,17 @@ function connect(target: ConnectTarget, done: (err: string | null, conn?: Connec
       }
       return;
     }
-    done(null, new DenoConnection(conn, kind));
-  }, (err: unknown) => {
-    if (!cancelled) done(codeOf(err));
-  });
-  return pending;
+    const target = this.target;
+    this.done(null, new DenoConnection(conn, target.kind, '', target.kind === 'ipc' ? target.path : ''));
+  };
+
+  private onError = (err: unknown): void => {
+    if (!this.cancelled) this.done(codeOf(err));
+  };
+}
+
+function connect(target: ConnectTarget, done: (err: string | null, conn?: Connection) => void): PendingConnect {
+  return new DenoConnect(target, done);
 }
 
 class DenoServer implements Listener {
@@ -542,9 +668,10 @@ class DenoServer implements Listener {
   private closed = false;
   private accepting: Promise<void> | null = null;
   private closeCbs: (() => void)[] | null = null;
+  private countedClose = false; // counted in listenersClosing until released
 
   constructor(private readonly listener: DenoListener, private readonly kind: 'tcp' | 'ipc', private readonly path: string,
-    private readonly events: ListenEvents) {
+    private readonly events: ListenEvents, private readonly unlinkOnClose: string | null) {
     this.acceptNext();
   }
 
@@ -600,13 +727,24 @@ class DenoServer implements Listener {
       // already closed
     }
     // Deno releases the socket (and unlinks an IPC socket file) once the pending accept settles.
-    if (!this.accepting) later(() => this.finishClose());
+    if (this.accepting) {
+      listenersClosing++;
+      this.countedClose = true;
+    } else {
+      later(() => this.finishClose());
+    }
   }
 
   private finishClose(): void {
     const cbs = this.closeCbs;
     if (!cbs) return;
     this.closeCbs = null;
+    // Deno unlinks only the name it bound (the short stand-in, already gone); this is the real one.
+    if (this.unlinkOnClose) removeQuietly(this.unlinkOnClose);
+    if (this.countedClose) {
+      this.countedClose = false;
+      listenerClosed();
+    }
     for (const cb of cbs) cb();
   }
 
@@ -620,6 +758,10 @@ class DenoServer implements Listener {
 }
 
 function listen(target: ListenTarget, events: ListenEvents, done: (err: string | null, listener?: Listener) => void): void {
+  afterListenerCloses(() => listenNow(target, events, done));
+}
+
+function listenNow(target: ListenTarget, events: ListenEvents, done: (err: string | null, listener?: Listener) => void): void {
   const fail = (code: string): void => later(() => done(code));
   if (target.kind === 'fd' || (target.kind === 'tcp' && (target.ipv6Only || (target.reusePort && !capabilities.reusePort)))) {
     // Capabilities `adoptFd`/`ipv6Only`/`reusePort` say no; the core rejects these before they get here.
@@ -627,6 +769,7 @@ function listen(target: ListenTarget, events: ListenEvents, done: (err: string |
     return;
   }
   let listener: DenoListener;
+  let linked: string | null = null;
   try {
     const d = deno();
     if (target.kind === 'tcp') {
@@ -634,7 +777,22 @@ function listen(target: ListenTarget, events: ListenEvents, done: (err: string |
         ? { transport: 'tcp', hostname: target.address, port: target.port, tcpBacklog: target.backlog, reusePort: true }
         : { transport: 'tcp', hostname: target.address, port: target.port, tcpBacklog: target.backlog });
     } else {
-      listener = d.listen({ transport: 'unix', path: target.path });
+      if (needsAlias(target.path)) {
+        const short = shortName();
+        listener = d.listen({ transport: 'unix', path: short });
+        try {
+          // link() refuses an existing name, which is bind()'s EADDRINUSE.
+          d.linkSync(short, target.path);
+        } catch (err) {
+          listener.close();
+          throw codeOf(err) === 'EEXIST' ? Object.assign(new Error('in use'), { code: 'EADDRINUSE' }) : err;
+        } finally {
+          removeQuietly(short);
+        }
+        linked = target.path;
+      } else {
+        listener = d.listen({ transport: 'unix', path: target.path });
+      }
     }
   } catch (err) {
     fail(codeOf(err));
@@ -653,11 +811,12 @@ function listen(target: ListenTarget, events: ListenEvents, done: (err: string |
       } catch {
         // already closed
       }
+      if (linked) removeQuietly(linked);
       fail(`uv_pipe_chmod ${codeOf(err)}`);
       return;
     }
   }
-  const server = new DenoServer(listener, target.kind, target.kind === 'ipc' ? target.path : '', events);
+  const server = new DenoServer(listener, target.kind, target.kind === 'ipc' ? target.path : '', events, linked);
   later(() => done(null, server));
 }
 

@@ -311,6 +311,26 @@ await test('listen: EADDRINUSE on a second listen; the port is free again once c
   eq(again.endpoint().port, port, 'relisten port');
 });
 
+await test('listener.close: a connect or listen issued right after close() sees the socket gone, as on Node', async (cleanup) => {
+  const l = await listen(tcpTarget());
+  const port = l.endpoint().port;
+  await sleep(10); // an accept is pending
+  l.close(); // no waiting for the callback
+  eq(await connectTcp(port).then((c) => { c.close(); return null; }, (e) => e.code), 'ECONNREFUSED', 'connect after close()');
+  const path = `${tmp}/reuse.sock`;
+  const li = await listen(ipcTarget(path));
+  await sleep(10);
+  li.close();
+  const again = await listen(ipcTarget(path)); // the old file is gone and the name free
+  cleanup(() => closeListener(again));
+  const l2 = await listen(tcpTarget(port));
+  cleanup(() => closeListener(l2));
+  l2.close();
+  const l3 = await listen(tcpTarget(port));
+  cleanup(() => closeListener(l3));
+  eq(l3.endpoint().port, port, 'relisten right after close()');
+});
+
 await test('listen: EADDRNOTAVAIL for an address that is not local', async () => {
   const err = await listen(tcpTarget(0, '192.0.2.1')).then((x) => { x.close(); return null; }, (e) => e.code);
   eq(err, 'EADDRNOTAVAIL', 'code');
@@ -420,6 +440,36 @@ await test('ipc: connect to a socket file nobody listens on is ECONNREFUSED', as
   } finally {
     Deno.removeSync(keep);
   }
+});
+
+await test('ipc: a path of exactly 108 bytes works (no NUL), 109 bytes is EINVAL', async (cleanup) => {
+  // A long file name (not only a long directory), so no shorter directory alias could help.
+  const pathOf = (n) => `${tmp}/` + 'q'.repeat(n - tmp.length - 1);
+  const path = pathOf(108);
+  eq(new TextEncoder().encode(path).byteLength, 108, 'length');
+  const links = () => [...Deno.readDirSync('/tmp')].filter((e) => e.name.startsWith(`.crossnet-${Deno.pid}-`)).length;
+  const srv = await echoServer(ipcTarget(path));
+  let closed = false;
+  cleanup(() => (closed ? undefined : srv.close()));
+  eq(srv.l.endpoint(), path, 'listener endpoint');
+  check(Deno.lstatSync(path).isSocket, 'the socket file is at the full path');
+  eq(await listen(ipcTarget(path)).then((x) => { x.close(); return null; }, (e) => e.code), 'EADDRINUSE', 'second listen');
+  const c = await connect({ kind: 'ipc', path });
+  const rec = recorder(c);
+  c.write([new Uint8Array([4, 5, 6])], () => {});
+  await rec.until(3);
+  eq(rec.bytes, 3, 'echo');
+  eq(c.remoteEndpoint(), path, 'client remote endpoint');
+  eq(srv.conns[0].localEndpoint(), path, 'server-side local endpoint');
+  await closeConn(c);
+  await srv.close();
+  closed = true;
+  check(!exists(path), 'socket file removed on close');
+  eq(links(), 0, 'helper symlinks left behind');
+  const long = pathOf(109);
+  eq(await listen(ipcTarget(long)).then((x) => { x.close(); return null; }, (e) => e.code), 'EINVAL', 'listen 109');
+  eq(await connect({ kind: 'ipc', path: long }).then((x) => { x.close(); return null; }, (e) => e.code), 'EINVAL', 'connect 109');
+  check(!exists(long) && !exists(long.slice(0, 108)), 'nothing created for a 109-byte path');
 });
 
 await test('ipc: readableAll/writableAll set the socket file mode', async (cleanup) => {
