@@ -549,10 +549,10 @@ await test('setNoDelay / setKeepAlive / ref / unref do not throw, also after clo
   c.ref();
 });
 
-async function runChild(code) {
+async function runChild(code, flags = []) {
   const file = `${tmp}/child-${Math.random().toString(36).slice(2)}.mjs`;
   Deno.writeTextFileSync(file, code);
-  const child = new Deno.Command(Deno.execPath(), { args: ['run', '-A', '--quiet', file], stdout: 'piped', stderr: 'piped' }).spawn();
+  const child = new Deno.Command(Deno.execPath(), { args: ['run', '-A', '--quiet', ...flags, file], stdout: 'piped', stderr: 'piped' }).spawn();
   const timer = setTimeout(() => { try { child.kill('SIGKILL'); } catch { /* gone */ } }, 5000);
   const out = await child.output();
   clearTimeout(timer);
@@ -584,6 +584,23 @@ await test('unref: an unref\'d listener and connection let the process exit', as
       { onConnection() {}, onError() {} }, (err, l) => { l.unref(); l.ref(); console.log('ready'); });
   `);
   eq(r2.signal, 'SIGKILL', 'a ref\'d listener should keep the child alive until killed');
+});
+
+await test('reusePort: available under --unstable-net, two listeners share a port', async () => {
+  const code = `
+    import { transport } from ${JSON.stringify(adapterUrl)};
+    const t = (port) => ({ kind: 'tcp', address: '127.0.0.1', port, family: 4, backlog: 511, ipv6Only: false, reusePort: true });
+    const ev = { onConnection(c) { c.close(); }, onError() {} };
+    console.log(transport.capabilities.reusePort);
+    transport.listen(t(0), ev, (e, l1) => {
+      if (e) { console.log(e); return; }
+      transport.listen(t(l1.endpoint().port), ev, (e2, l2) => { console.log(e2 ?? 'shared'); l1.close(); l2?.close(); });
+    });
+  `;
+  const on = await runChild(code, ['--unstable-net']);
+  eq(on.stdout.trim().split('\n').join(' '), 'true shared', `with the flag (stderr ${on.stderr})`);
+  const off = await runChild(code);
+  eq(off.stdout.trim().split('\n')[0], 'false', 'capability without the flag');
 });
 
 await test('read: a reset from the peer is onError(ECONNRESET)', async (cleanup) => {
