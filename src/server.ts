@@ -316,17 +316,28 @@ export class Server extends EventEmitter {
       else this.once('close', cb);
     }
     if (this._handle) {
-      this._handle.listener?.close();
+      const listener = this._handle.listener;
       this._handle.listener = null;
       this._handle = null;
       this._listeningId++;
+      if (listener) {
+        // 'close' waits until the runtime has released the port / unlinked the socket file.
+        this._closingListener = true;
+        listener.close(() => {
+          this._closingListener = false;
+          this._emitCloseIfDrained();
+        });
+        return this;
+      }
     }
     this._emitCloseIfDrained();
     return this;
   }
 
+  _closingListener = false;
+
   _emitCloseIfDrained(): void {
-    if (this._handle || this._connections) return;
+    if (this._handle || this._connections || this._closingListener) return;
     process.nextTick(() => this.emit('close'));
   }
 
