@@ -839,6 +839,9 @@ const capabilities: Capabilities = {
   get backlog(): boolean {
     return libc() !== null;
   },
+  get ipcBacklog(): boolean {
+    return libc() !== null;
+  },
   ipv6Only: true,
   reusePort: true,
   ipcPermissions: true,

@@ -829,6 +829,8 @@ const capabilities: Capabilities = {
   reset: false,
   // Deno.listen's `tcpBacklog` (TCP only; Unix listeners always use 1024, checked with `ss -lx`).
   backlog: true,
+  // Deno.listen({ transport: 'unix' }) has no backlog option (the listener always uses 1024).
+  ipcBacklog: false,
   // Deno.listen on '::' is dual-stack (accepted a 127.0.0.1 client) and has no IPV6_V6ONLY option.
   ipv6Only: false,
   // Deno.listen({ reusePort }) works on Linux but only under --unstable-net (without it Deno exits

@@ -334,6 +334,7 @@ const capabilities: Capabilities = {
   keepAliveDelay: true,
   reset: true,
   backlog: true,
+  ipcBacklog: true,
   ipv6Only: true,
   // libuv gained UV_TCP_REUSEPORT in 1.49 (Node 23); older Node has no way to set SO_REUSEPORT.
   get reusePort() { return 'UV_TCP_REUSEPORT' in load().tcp; },

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { net } from './net.mjs';
-import { suite, listen, onceEvent, collect, runChild } from './lib.mjs';
+import { suite, listen, onceEvent, collect, runChild, lacks, assertUnsupported } from './lib.mjs';
 import { scope, connectError, listenError, accepted, closed, bounded, roundTrip, errno, sleep } from './server-util.mjs';
 
 const t = suite('ipc');
@@ -42,6 +42,10 @@ t('ipc: listen(path, backlog, cb) calls cb and serves clients', async () => {
   try {
     const path = sc.path('backlog');
     const server = sc.server((s) => s.end('bk'));
+    if (lacks('ipcBacklog', 'server.listen(path, backlog) (IPC backlog)')) {
+      assertUnsupported(() => server.listen(path, 8));
+      return;
+    }
     await new Promise((resolve) => server.listen(path, 8, resolve));
     const c = await sc.connect(path);
     assert.is((await collect(c)).toString(), 'bk');

@@ -134,7 +134,7 @@ export class Server extends EventEmitter {
     if (options.path && isPipeName(options.path)) {
       const path = this._pipeName = options.path;
       const backlog = (options.backlog as number) || backlogFromArgs;
-      if (backlog) requireCapability('backlog', 'server.listen() with a backlog');
+      if (backlog) requireCapability('ipcBacklog', 'server.listen() on an IPC path with a backlog');
       const readableAll = options.readableAll === true;
       const writableAll = options.writableAll === true;
       if (readableAll || writableAll) requireCapability('ipcPermissions', 'readableAll/writableAll');

@@ -110,8 +110,10 @@ export interface Capabilities {
   keepAliveDelay: boolean;
   /** Abortive close (RST). */
   reset: boolean;
-  /** A listen backlog other than the runtime's default. */
+  /** A TCP listen backlog other than the runtime's default. */
   backlog: boolean;
+  /** An IPC (Unix socket) listen backlog other than the runtime's default. */
+  ipcBacklog: boolean;
   ipv6Only: boolean;
   reusePort: boolean;
   /** `readableAll` / `writableAll` on IPC socket files. */
