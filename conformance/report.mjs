@@ -114,7 +114,7 @@ export function renderLimits(ran) {
     }
   }
   if (!rows.size) return 'None.';
-  const lines = ['| runtime | not available (throws `ERR_CROSSNET_UNSUPPORTED`) | tests asserting it |', '|---|---|---|'];
+  const lines = ['| runtime | limit (`ERR_CROSSNET_UNSUPPORTED` error, or warning where noted) | tests asserting it |', '|---|---|---|'];
   for (const [k, tests] of [...rows].sort()) {
     const [rt, what] = k.split('\u0000');
     lines.push(`| ${rt} | ${what} | ${tests.length} |`);
