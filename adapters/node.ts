@@ -21,6 +21,8 @@ interface Handle {
   reset?(cb?: () => void): number;
   setNoDelay?(on: boolean): number;
   setKeepAlive?(on: boolean, delay: number): number;
+  setTypeOfService?(tos: number): number;
+  getTypeOfService?(): number;
   ref(): void;
   unref(): void;
   getsockname?(out: Record<string, unknown>): number;
@@ -193,6 +195,15 @@ class NodeConnection implements Connection {
     this.handle.setKeepAlive?.(enable, delaySeconds);
   }
 
+  setTypeOfService(tos: number): string | null {
+    const err = this.handle.setTypeOfService?.(tos) ?? -95;
+    return err ? errname(err) : null;
+  }
+
+  getTypeOfService(): number {
+    return this.handle.getTypeOfService?.() ?? -95;
+  }
+
   ref(): void { this.handle.ref(); }
   unref(): void { this.handle.unref(); }
 
@@ -341,8 +352,8 @@ const capabilities: Capabilities = {
   ipcPermissions: true,
   abstractIpc: true,
   adoptFd: true,
-  // libuv exposes no IP_TOS setter to JavaScript.
-  typeOfService: false,
+  // tcp_wrap has setTypeOfService from Node 24; older handles have no way to set IP_TOS.
+  get typeOfService() { return typeof load().TCP.prototype.setTypeOfService === 'function'; },
   unref: true,
 };
 
