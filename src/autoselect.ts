@@ -1,19 +1,22 @@
 // Process-wide autoSelectFamily defaults. They start from the host runtime's own node:net
-// values (Node 20 and 22+ differ), so crossnet behaves like the runtime it replaces.
-import * as hostNet from 'node:net';
+// values (Node 20 and 22+ differ), so crossnet behaves like the runtime it replaces. The host's
+// node:net is loaded only when a default is first needed: connecting to an IP literal never does.
+import { createRequire } from 'node:module';
 import { validateBoolean, validateInt32 } from './validate.js';
 
 type HostDefaults = {
   getDefaultAutoSelectFamily?: () => boolean;
   getDefaultAutoSelectFamilyAttemptTimeout?: () => number;
 };
-const host = hostNet as HostDefaults;
 
-let family = readHost(host.getDefaultAutoSelectFamily, true);
-let attemptTimeout = readHost(host.getDefaultAutoSelectFamilyAttemptTimeout, 250);
+let family: boolean | undefined;
+let attemptTimeout: number | undefined;
+let host: HostDefaults | undefined;
 
-function readHost<T>(get: (() => T) | undefined, fallback: T): T {
+function readHost<T>(name: keyof HostDefaults, fallback: T): T {
   try {
+    host ??= createRequire(import.meta.url)('node:net') as HostDefaults;
+    const get = host[name] as (() => T) | undefined;
     return typeof get === 'function' ? get() : fallback;
   } catch {
     return fallback;
@@ -21,7 +24,7 @@ function readHost<T>(get: (() => T) | undefined, fallback: T): T {
 }
 
 export function getDefaultAutoSelectFamily(): boolean {
-  return family;
+  return (family ??= readHost('getDefaultAutoSelectFamily', true));
 }
 
 export function setDefaultAutoSelectFamily(value: boolean): void {
@@ -30,7 +33,7 @@ export function setDefaultAutoSelectFamily(value: boolean): void {
 }
 
 export function getDefaultAutoSelectFamilyAttemptTimeout(): number {
-  return attemptTimeout;
+  return (attemptTimeout ??= readHost('getDefaultAutoSelectFamilyAttemptTimeout', 250));
 }
 
 export function setDefaultAutoSelectFamilyAttemptTimeout(value: number): void {

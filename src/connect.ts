@@ -52,12 +52,9 @@ export function connectTcp(socket: Socket, options: Record<string, unknown>): vo
   }
   port = (port as number) | 0;
   if (autoSelectFamily != null) validateBoolean(autoSelectFamily, 'options.autoSelectFamily');
-  else autoSelectFamily = getDefaultAutoSelectFamily();
   if (attemptTimeout != null) {
     validateInt32(attemptTimeout, 'options.autoSelectFamilyAttemptTimeout', 1);
     if ((attemptTimeout as number) < 10) attemptTimeout = 10;
-  } else {
-    attemptTimeout = getDefaultAutoSelectFamilyAttemptTimeout();
   }
   if (localAddress || localPort) requireCapability('localAddress', 'connecting from a localAddress/localPort');
 
@@ -70,6 +67,9 @@ export function connectTcp(socket: Socket, options: Record<string, unknown>): vo
     return;
   }
 
+  // Defaults are read only now: an IP literal needs no lookup and no family selection.
+  autoSelectFamily ??= getDefaultAutoSelectFamily();
+  attemptTimeout ??= getDefaultAutoSelectFamilyAttemptTimeout();
   if (options.lookup != null) validateFunction(options.lookup, 'options.lookup');
   const dnsopts: LookupOptions = { family: familyOf(options.family) as number, hints: (options.hints as number) || 0 };
   if (!options.lookup) checkLookupArgs(host, dnsopts);

@@ -72,6 +72,21 @@ function writeAfterFIN(this: Socket, chunk: unknown, encoding?: unknown, cb?: un
   return false;
 }
 
+// Adapter entry points. A listener's exception must reach the process as uncaught (surface).
+class SocketReceiver implements Receiver {
+  constructor(private readonly socket: Socket) {}
+  onData(chunk: Uint8Array): void { surface(onData, this.socket, chunk); }
+  onEnd(): void { surface(onEnd, this.socket); }
+  onError(code: string): void { surface(onReadError, this.socket, code); }
+}
+const onData = (s: Socket, chunk: Uint8Array) => s._onData(chunk);
+const onEnd = (s: Socket) => s._onEnd();
+const onReadError = (s: Socket, code: string) => s._onReadError(code);
+const afterConnect = (s: Socket, conn: Connection) => s._afterConnect(conn);
+const flushLeftover = (s: Socket) => surface(flushLeftoverNow, s);
+const flushLeftoverNow = (s: Socket) => s._flushLeftover();
+const onSocketTimer = (s: Socket) => s._onTimer();
+
 export class Socket extends Duplex {
   connecting = false;
   _handle: Connection | null = null;
@@ -125,11 +140,7 @@ export class Socket extends Duplex {
       decodeStrings: false,
       autoDestroy: true,
     } as ConstructorParameters<typeof Duplex>[0]);
-    this._receiver = {
-      onData: (chunk) => surface(this._onData, chunk),
-      onEnd: () => surface(this._onEnd),
-      onError: (code) => surface(this._onReadError, code),
-    };
+    this._receiver = new SocketReceiver(this);
     if (opts.handle) {
       this._attach(opts.handle);
     } else if (opts.fd !== undefined) {
@@ -194,27 +205,27 @@ export class Socket extends Duplex {
     }
   }
 
-  _onData = (chunk: Uint8Array): void => {
+  _onData(chunk: Uint8Array): void {
     if (this.destroyed) return;
     this._bytesRead += chunk.byteLength;
-    if (this._timer !== null) this._lastActive = now();
+    if (this._timeoutMs !== 0) this._touch();
     if (this._userCallback) {
       this._deliverToUser(chunk);
       return;
     }
     if (!this.push(asBuffer(chunk))) this._readStop();
-  };
+  }
 
-  _onEnd = (): void => {
+  _onEnd(): void {
     this._reading = false;
     if (this.destroyed) return;
     this.push(null);
     this.read(0);
-  };
+  }
 
-  _onReadError = (code: string): void => {
+  _onReadError(code: string): void {
     this.destroy(systemError(code, 'read'));
-  };
+  }
 
   /** onread mode: copy into the user's buffer, call back, and stop reading when it returns false. */
   _deliverToUser(chunk: Uint8Array): void {
@@ -239,20 +250,20 @@ export class Socket extends Duplex {
     this._reading = true;
     if (this._userLeftover) {
       // Like a fresh read from the OS: after the ticks resume() schedules.
-      setImmediate(this._flushLeftover);
+      setImmediate(flushLeftover, this);
       return;
     }
     this._handle.readStart();
   }
 
   // Bytes a user callback declined (returned false) are handed over again once reading resumes.
-  _flushLeftover = (): void => {
+  _flushLeftover(): void {
     const rest = this._userLeftover;
     if (!rest || !this._reading || this.destroyed) return;
     this._userLeftover = null;
-    surface(() => this._deliverToUser(rest));
+    this._deliverToUser(rest);
     if (this._reading && this._handle) this._handle.readStart();
-  };
+  }
 
   _readStop(): void {
     if (!this._handle || !this._reading) return;
@@ -311,7 +322,7 @@ export class Socket extends Duplex {
       cb(nodeError('ERR_SOCKET_CLOSED'));
       return;
     }
-    if (this._timer !== null) this._lastActive = now();
+    if (this._timeoutMs !== 0) this._touch();
     let chunks: Uint8Array[];
     if (writev) {
       const list = data as { chunk: Buffer | string; encoding: BufferEncoding }[];
@@ -332,7 +343,7 @@ export class Socket extends Duplex {
         cb(systemError(err, 'write'));
         return;
       }
-      if (this._timer !== null) this._lastActive = now();
+      if (this._timeoutMs !== 0) this._touch();
       cb();
     });
   }
@@ -420,7 +431,7 @@ export class Socket extends Duplex {
       (this as unknown as { _undestroy(): void })._undestroy();
     }
     if (cb !== null) this.once('connect', cb as (...a: unknown[]) => void);
-    if (this._timer !== null) this._lastActive = now();
+    if (this._timeoutMs !== 0) this._touch();
     this.connecting = true;
     this._hasPendingHandle = true;
     const path = options.path;
@@ -463,12 +474,12 @@ export class Socket extends Duplex {
         return;
       }
       if (done) done(null, conn);
-      else surface(this._afterConnect, conn!);
+      else surface(afterConnect, this, conn!);
     });
     this._pendingConnect = pending;
   }
 
-  _afterConnect = (conn: Connection): void => {
+  _afterConnect(conn: Connection): void {
     if (this.destroyed || !this.connecting) {
       conn.close();
       return;
@@ -477,7 +488,7 @@ export class Socket extends Duplex {
     this.connecting = false;
     this._hasPendingHandle = false;
     this._sockname = null;
-    if (this._timer !== null) this._lastActive = now();
+    if (this._timeoutMs !== 0) this._touch();
     if (this._noDelay) conn.setNoDelay(true);
     if (this._keepAlive) applyKeepAlive(conn, true, this._keepAliveDelay);
     if (this._tos !== undefined && conn.kind === 'tcp') {
@@ -488,7 +499,7 @@ export class Socket extends Duplex {
     this.emit('connect');
     this.emit('ready');
     if (!this.isPaused() || this._userCallback) this.read(0);
-  };
+  }
 
   // ---- timeouts --------------------------------------------------------------------------------
 
@@ -521,12 +532,12 @@ export class Socket extends Duplex {
 
   // One unref'd timer per socket; activity only stamps _lastActive, and the timer re-arms itself.
   _armTimer(ms: number): void {
-    const t = setTimeout(this._onTimer, ms);
+    const t = setTimeout(onSocketTimer, ms, this);
     t.unref();
     this._timer = t;
   }
 
-  _onTimer = (): void => {
+  _onTimer(): void {
     this._timer = null;
     const idle = now() - this._lastActive;
     const left = this._timeoutMs - idle;
@@ -534,12 +545,17 @@ export class Socket extends Duplex {
       this._armTimer(left);
       return;
     }
-    this._lastActive = now();
-    this._armTimer(this._timeoutMs);
+    // Like Node's timer: it fires once, and activity arms it again.
     this.emit('timeout');
-  };
+  }
+
+  _touch(): void {
+    this._lastActive = now();
+    if (this._timer === null) this._armTimer(this._timeoutMs);
+  }
 
   _clearTimer(): void {
+    this._timeoutMs = 0;
     if (this._timer !== null) {
       clearTimeout(this._timer);
       this._timer = null;
@@ -547,7 +563,7 @@ export class Socket extends Duplex {
   }
 
   _unrefTimer(): void {
-    if (this._timer !== null) this._lastActive = now();
+    if (this._timeoutMs !== 0) this._touch();
   }
 
   // ---- options ---------------------------------------------------------------------------------
