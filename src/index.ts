@@ -26,15 +26,16 @@ export type {
 } from 'node:net';
 export type { Transport, Connection, Listener, Capabilities } from './transport.js';
 
-/** Like Node's, the classes also work when called without `new`, and stay subclassable. */
+/**
+ * Like Node's, the classes also work when called without `new`, and stay subclassable. A proxy
+ * keeps `new net.Socket()` on V8's fast construct path (a foreign new.target would not be).
+ */
 function callable<C extends new (...args: never[]) => object>(Impl: C): C {
-  function Wrapper(this: unknown, ...args: unknown[]): object {
-    return Reflect.construct(Impl, args, new.target ?? Wrapper);
-  }
-  Wrapper.prototype = Impl.prototype;
-  Object.setPrototypeOf(Wrapper, Impl);
-  Object.defineProperty(Wrapper, 'name', { value: Impl.name });
-  return Wrapper as unknown as C;
+  const proxy: C = new Proxy(Impl, {
+    apply: (target, _self, args) => Reflect.construct(target, args),
+    construct: (target, args, newTarget) => Reflect.construct(target, args, newTarget === proxy ? target : newTarget),
+  });
+  return proxy;
 }
 
 export const Socket = callable(SocketImpl) as unknown as typeof NodeNet.Socket;
