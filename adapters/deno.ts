@@ -63,7 +63,7 @@ function deno(): DenoApi {
 // copied out instead (the slab space is reused), so a few retained bytes never pin a whole slab.
 // The slab grows while reads fill it (fewer, larger reads under load, as raw Deno.Conn loops do with
 // big buffers) and shrinks back when reads turn small, so idle connections hold only READ_MIN.
-const READ_MIN = 16 * 1024;
+const READ_MIN = 4 * 1024;
 const READ_MAX = 1024 * 1024;
 const READ_COPY = 4 * 1024;
 // Writes: a chunk this large goes to the OS as is; smaller neighbours are joined (one copy) up to
@@ -590,7 +590,6 @@ function listenerClosed(): void {
 
 class DenoConnect implements PendingConnect {
   private cancelled = false;
-  private abort: AbortController | null = null;
 
   constructor(private readonly target: ConnectTarget, private readonly done: (err: string | null, conn?: Connection) => void) {
     if (target.kind === 'tcp' && (target.localAddress || target.localPort)) {
@@ -606,8 +605,7 @@ class DenoConnect implements PendingConnect {
   cancel(): void {
     if (this.cancelled) return;
     this.cancelled = true;
-    // Stops a TCP connect still in progress; a connection that still arrives is closed in onConnect.
-    this.abort?.abort();
+    // A connection that still arrives is closed in onConnect.
   }
 
   private fail(code: string): void {
@@ -623,8 +621,8 @@ class DenoConnect implements PendingConnect {
     try {
       const d = deno();
       if (target.kind === 'tcp') {
-        this.abort = new AbortController();
-        promise = d.connect({ transport: 'tcp', hostname: target.address, port: target.port, signal: this.abort.signal });
+        // No AbortSignal: one per connect costs more than closing the rare late connection.
+        promise = d.connect({ transport: 'tcp', hostname: target.address, port: target.port });
       } else if (needsAlias(target.path)) {
         const link = shortName();
         d.symlinkSync(absolute(target.path), link);
