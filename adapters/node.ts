@@ -27,7 +27,7 @@ interface Handle {
   unref(): void;
   getsockname?(out: Record<string, unknown>): number;
   getpeername?(out: Record<string, unknown>): number;
-  bind(address: string, port?: number): number;
+  bind(address: string, port?: number, flags?: number): number;
   bind6(address: string, port: number, flags: number): number;
   listen(backlog: number): number;
   connect(req: Req, address: string, port?: number): number;
@@ -274,7 +274,8 @@ function listen(target: ListenTarget, events: ListenEvents, done: (err: string |
     let flags = 0;
     if (target.ipv6Only) flags |= b.tcp.UV_TCP_IPV6ONLY;
     if (target.reusePort) flags |= b.tcp.UV_TCP_REUSEPORT ?? 0;
-    err = target.family === 6 ? handle.bind6(target.address, target.port, flags) : handle.bind(target.address, target.port);
+    // Node 23+ takes flags (UV_TCP_REUSEPORT) on IPv4 bind too; older Node ignores the argument.
+    err = target.family === 6 ? handle.bind6(target.address, target.port, flags) : handle.bind(target.address, target.port, flags);
   } else if (target.kind === 'ipc') {
     kind = 'ipc';
     handle = new b.Pipe(b.pipe.SERVER);

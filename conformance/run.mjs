@@ -36,9 +36,10 @@ const commands = {
 
 const columns = [];
 for (const runtime of runtimes) for (const impl of impls) columns.push({ runtime, impl });
-// Behaviour newer than the machine's Node is checked against a newer Node's own node:net.
-if (runtimes.includes('node') && impls.includes('builtin') && existsSync(refNode)) {
-  columns.push({ runtime: 'node-ref', impl: 'builtin' });
+// Behaviour newer than the machine's Node is checked against a newer Node's own node:net, and
+// crossnet must hold on that newer Node too (its adapter then uses libuv features Node 20 lacks).
+if (runtimes.includes('node') && existsSync(refNode)) {
+  for (const impl of impls) columns.push({ runtime: 'node-ref', impl });
 }
 
 const work = mkdtempSync(join(tmpdir(), 'crossnet-matrix-'));
