@@ -89,7 +89,9 @@ export function renderMatrix(ran, verdict) {
     const col = cols.get(order[i]);
     if (!col) continue;
     const pass = [...tests.keys()].filter((k) => col.byKey.get(k)?.status === 'pass').length;
-    lines.push(`| ${head[i]} | ${pass} | ${tests.size - pass} |`);
+    const viaRef = [...tests].filter(([k, t]) => cell(col, k, t, ref).startsWith('✓ (')).length;
+    const note = viaRef ? ` (${viaRef} of them newer than Node ${col.env?.version}: ✓ on Node ${ref.env.version})` : '';
+    lines.push(`| ${head[i]} | ${pass} | ${tests.size - pass}${note} |`);
   }
   lines.push('', `Required cells: ${verdict.passed} passed, ${verdict.failed} failed.`, '');
   lines.push(`| test | ${head.join(' | ')} |`);
