@@ -91,7 +91,6 @@ export class Socket extends Duplex {
   connecting = false;
   _handle: Connection | null = null;
   _host: string | null = null;
-  _hadError = false;
   _pendingData: unknown = null;
   _pendingEncoding = '';
   server: unknown = null;
