@@ -3,9 +3,9 @@
 import { suite as uvuSuite } from 'uvu';
 import { once as eventsOnce } from 'node:events';
 import { spawn } from 'node:child_process';
-import { writeFileSync, unlinkSync } from 'node:fs';
+import { writeFileSync, unlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join, dirname, delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import process from 'node:process';
 import { env, net } from './net.mjs';
@@ -187,4 +187,14 @@ export function runChild(source, { timeout = 8000 } = {}) {
       resolve({ code, signal, stdout, stderr, timedOut: signal === 'SIGKILL' });
     });
   });
+}
+
+/** Node's own binary, for launchers that must not depend on the implementation under test. */
+export function nodeBinary() {
+  if (env.runtime === 'node') return process.execPath;
+  for (const dir of (process.env.PATH || '').split(delimiter)) {
+    const candidate = join(dir, 'node');
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  throw new Error('no node binary on PATH for the launcher');
 }

@@ -2,12 +2,12 @@
 // event loop, exceptions thrown by server listeners, and listen({ fd }) on an inherited socket.
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { writeFileSync, unlinkSync, existsSync } from 'node:fs';
+import { writeFileSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, delimiter } from 'node:path';
+import { join } from 'node:path';
 import process from 'node:process';
 import { net, env } from './net.mjs';
-import { suite, runChild, here, lacks, assertUnsupported } from './lib.mjs';
+import { suite, runChild, here, lacks, assertUnsupported, nodeBinary } from './lib.mjs';
 
 const t = suite('server-child');
 const slow = { timeout: 15000 };
@@ -120,16 +120,6 @@ t('server \'error\': EADDRINUSE without an \'error\' listener crashes the proces
   assert.ok(r.stderr.includes('EADDRINUSE'), r.stderr);
   assert.is(r.stdout, '');
 }, slow);
-
-/** Node's own binary: the launcher below must not depend on the implementation under test. */
-function nodeBinary() {
-  if (env.runtime === 'node') return process.execPath;
-  for (const dir of (process.env.PATH || '').split(delimiter)) {
-    const candidate = join(dir, 'node');
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  throw new Error('no node binary on PATH for the launcher');
-}
 
 // Runs under Node: binds a listening socket, hands its descriptor to the child as fd 3, closes
 // its own copy, then connects once the child says it listens.
