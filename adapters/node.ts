@@ -319,13 +319,15 @@ function listen(target: ListenTarget, events: ListenEvents, done: (err: string |
 }
 
 const UV_EINVAL = -22;
+const UV_EBADF = -9;
 
 /** Wrap a descriptor in a TCP or Pipe handle, as Node's guessHandleType would pick; EINVAL if not a socket. */
 function openFd(b: Bindings, fd: number, server: boolean): [Handle, 'tcp' | 'ipc'] | number {
   try {
     if (!fstatSync(fd).isSocket()) return UV_EINVAL;
   } catch {
-    return UV_EINVAL;
+    // Not open at all: Node's listen() reports EINVAL, new Socket({ fd }) an UNKNOWN fd type.
+    return server ? UV_EINVAL : UV_EBADF;
   }
   const tcp = new b.TCP(server ? b.tcp.SERVER : b.tcp.SOCKET);
   if (tcp.open(fd) === 0 && endpoint(tcp, 'getsockname')) return [tcp, 'tcp'];

@@ -1,12 +1,12 @@
 // new net.Socket({ fd }): adopting a connected TCP descriptor inherited from a parent process.
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { writeFileSync, unlinkSync } from 'node:fs';
+import { writeFileSync, unlinkSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { net, env } from './net.mjs';
-import { suite, here, lacks, assertUnsupported, nodeBinary } from './lib.mjs';
+import { suite, here, lacks, assertUnsupported, assertCode, nodeBinary } from './lib.mjs';
 
 const t = suite('socket-fd');
 
@@ -70,5 +70,26 @@ t('new net.Socket: ({ fd }) adopts an inherited connected TCP socket', async () 
     for (const f of [launcher, childFile]) { try { unlinkSync(f); } catch {} }
   }
 }, { timeout: 15000 });
+
+t('new net.Socket: ({ fd }) of a regular file or a closed descriptor throws ERR_INVALID_FD_TYPE', () => {
+  if (lacks('adoptFd', 'new net.Socket({ fd })')) {
+    assertUnsupported(() => new net.Socket({ fd: 3 }));
+    return;
+  }
+  const file = join(tmpdir(), `crossnet-fd-file-${process.pid}`);
+  const fd = openSync(file, 'w');
+  try {
+    const err = assertCode(() => new net.Socket({ fd }), 'ERR_INVALID_FD_TYPE', TypeError);
+    assert.is(err.message, 'Unsupported fd type: FILE');
+  } finally {
+    closeSync(fd);
+    unlinkSync(file);
+  }
+  const closed = openSync(file, 'w');
+  closeSync(closed);
+  unlinkSync(file);
+  const err = assertCode(() => new net.Socket({ fd: closed }), 'ERR_INVALID_FD_TYPE', TypeError);
+  assert.is(err.message, 'Unsupported fd type: UNKNOWN');
+});
 
 t.run();

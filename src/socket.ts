@@ -4,7 +4,7 @@ import { Buffer } from 'node:buffer';
 import process from 'node:process';
 import { setTimeout, clearTimeout, setImmediate } from 'node:timers';
 import {
-  AbortError, codeOfErrno, invalidArgType, missingArgs, nodeError, outOfRange, systemError, type SystemError,
+  AbortError, codeOfErrno, invalidArgType, invalidFdType, missingArgs, nodeError, outOfRange, systemError, type SystemError,
 } from './errors.js';
 import { normalizeArgs, normalizedArgs, type Normalized } from './args.js';
 import { applyKeepAlive, getTransport, requireCapability, surface } from './runtime.js';
@@ -70,6 +70,19 @@ function writeAfterFIN(this: Socket, chunk: unknown, encoding?: unknown, cb?: un
   if (typeof cb === 'function') process.nextTick(cb as (e: Error) => void, err);
   this.destroy(err);
   return false;
+}
+
+/** Wrap a descriptor, failing as Node does for what is not a socket (ERR_INVALID_FD_TYPE). */
+function adoptFd(fd: number): Connection {
+  const transport = getTransport();
+  try {
+    return transport.adopt!(fd);
+  } catch (err) {
+    if (typeof err !== 'string') throw err;
+    if (err === 'EBADF') throw invalidFdType('UNKNOWN');
+    if (err === 'EINVAL' || err === 'ENOTSOCK') throw invalidFdType('FILE');
+    throw systemError(err, 'open');
+  }
 }
 
 // Adapter entry points. A listener's exception must reach the process as uncaught (surface).
@@ -145,9 +158,7 @@ export class Socket extends Duplex {
     } else if (opts.fd !== undefined) {
       validateInt32(opts.fd, 'fd', 0);
       requireCapability('adoptFd', 'new Socket({ fd })');
-      const adopt = getTransport().adopt;
-      if (!adopt) throw invalidArgType('fd', 'number', opts.fd);
-      this._attach(adopt(opts.fd));
+      this._attach(adoptFd(opts.fd));
     }
     const onread = opts.onread;
     if (onread !== null && typeof onread === 'object' &&
