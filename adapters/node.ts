@@ -360,5 +360,7 @@ const capabilities: Capabilities = {
   unref: true,
 };
 
-export const transport: Transport = { runtime: `Node ${process.version}`, capabilities, connect, listen, adopt };
+export const transport: Transport = {
+  runtime: `Node ${process.version}`, capabilities, connect, listen, adopt, ready: () => { load(); },
+};
 export default transport;

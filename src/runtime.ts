@@ -8,6 +8,7 @@ let fallback: (() => Transport) | undefined;
 
 /** Choose the transport explicitly (e.g. `crossnet/adapters/node`, or an in-memory one in tests). */
 export function setTransport(transport: Transport): void {
+  transport.ready?.();
   current = transport;
 }
 
@@ -19,7 +20,9 @@ export function setDefaultTransport(pick: () => Transport): void {
 export function getTransport(): Transport {
   if (!current) {
     if (!fallback) throw new Error('crossnet: no transport selected; call setTransport()');
-    current = fallback();
+    const picked = fallback();
+    picked.ready?.();
+    current = picked;
   }
   return current;
 }

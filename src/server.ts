@@ -94,6 +94,7 @@ export class Server extends EventEmitter {
     let options = normalized[0] as Record<string, unknown>;
     const cb = normalized[1];
     if (this._handle) throw nodeError('ERR_SERVER_ALREADY_LISTEN');
+    getTransport();
     if (cb !== null) this.once('listening', cb as () => void);
     const backlogFromArgs = toNumber(args.length > 1 && args[1]) || toNumber(args.length > 2 && args[2]) || undefined;
     options = (options._handle || options.handle || options) as Record<string, unknown>;

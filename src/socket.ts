@@ -431,6 +431,7 @@ export class Socket extends Duplex {
     if (options.port === undefined && options.path == null) {
       throw missingArgs(['options', 'port', 'path']);
     }
+    getTransport();
     if (this.write !== Socket.prototype.write) this.write = Socket.prototype.write;
     if (this.destroyed) {
       this._handle = null;

@@ -135,4 +135,6 @@ export interface Transport {
   listen(target: ListenTarget, events: ListenEvents, done: (err: string | null, listener?: Listener) => void): void;
   /** Wrap an existing connected descriptor (capability `adoptFd`). Throws an error code string on failure. */
   adopt?(fd: number): Connection;
+  /** Throws a clear Error when the runtime lacks what the adapter needs; called once when selected. */
+  ready?(): void;
 }
