@@ -463,8 +463,12 @@ export class Socket extends Duplex {
    */
   _startConnect(target: ConnectTarget, address: string, port: number | undefined, family: 4 | 6 | undefined,
     done?: (err: SystemError | null, conn?: Connection) => void): void {
+    // The outcome may arrive before connect() returns (an adapter may call back synchronously).
+    let settled = false;
+    let pendingRef: PendingConnect | undefined;
     const pending = getTransport().connect(target, (errCode, conn) => {
-      if (this._pendingConnect === pending) this._pendingConnect = null;
+      settled = true;
+      if (this._pendingConnect && this._pendingConnect === pendingRef) this._pendingConnect = null;
       if (errCode) {
         const [syscall, code] = errCode.includes(' ') ? errCode.split(' ') : ['connect', errCode];
         const local = target.kind === 'tcp' && target.localAddress && target.localPort ? `${target.localAddress}:${target.localPort}` : undefined;
@@ -487,7 +491,8 @@ export class Socket extends Duplex {
       if (done) done(null, conn);
       else surface(afterConnect, this, conn!);
     });
-    this._pendingConnect = pending;
+    pendingRef = pending;
+    if (!settled) this._pendingConnect = pending;
   }
 
   _afterConnect(conn: Connection): void {

@@ -7,7 +7,7 @@
  * (`'ECONNREFUSED'`, `'EADDRINUSE'`, …); the core turns those into Node's error objects.
  *
  * Rules every adapter follows:
- * - Callbacks may run synchronously only where noted; the core never relies on either.
+ * - Callbacks may run before the call that takes them returns, or later; the core copes with both.
  * - Bytes handed to `Receiver.onData` belong to the core from then on (no reuse by the adapter).
  * - Bytes handed to `write` belong to the adapter until that write's callback runs.
  * - Errors are Node error code strings. When the failing step is not the operation itself (a
