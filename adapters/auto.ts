@@ -1,12 +1,12 @@
 // Picks the adapter for the runtime crossnet was imported on. The only runtime check in crossnet.
+// Only the chosen adapter is loaded, so the others cost neither parse time nor memory.
 import type { Transport } from '../src/transport.js';
-import { transport as nodeTransport } from './node.js';
-import { transport as denoTransport } from './deno.js';
-import { transport as bunTransport } from './bun.js';
+
+const g = globalThis as { Deno?: unknown; Bun?: unknown };
+const picked: { transport: Transport } = typeof g.Deno !== 'undefined' ? await import('./deno.js')
+  : typeof g.Bun !== 'undefined' ? await import('./bun.js')
+  : await import('./node.js');
 
 export function detectTransport(): Transport {
-  const g = globalThis as { Deno?: unknown; Bun?: unknown };
-  if (typeof g.Deno !== 'undefined') return denoTransport;
-  if (typeof g.Bun !== 'undefined') return bunTransport;
-  return nodeTransport;
+  return picked.transport;
 }
