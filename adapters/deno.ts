@@ -1,5 +1,6 @@
 // crossnet's transport for Deno: Deno.connect / Deno.listen (tcp and unix) with read/write loops.
 // Nothing here touches `Deno` at module load: the file is also imported on Node and Bun.
+import type { Deno as ShimDeno } from '@deno/shim-deno';
 import { ERRNO } from '../src/errno.js';
 import type {
   Capabilities, Connection, ConnectTarget, Endpoint, IpEndpoint, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver,
@@ -49,6 +50,16 @@ interface DenoApi {
   /** Present only under --unstable-net, the same flag `reusePort` needs. */
   readonly listenDatagram?: unknown;
 }
+
+// The slices above, checked at compile time against Deno's published types (@deno/shim-deno): the
+// real TcpConn, UnixConn and Listener must provide every member used here, with these signatures.
+type Satisfies<Real, Used> = [Real] extends [Used] ? true : false;
+type MustHold<T extends true> = T;
+type DenoTypeCheck = [
+  MustHold<Satisfies<ShimDeno.TcpConn, DenoConn>>,
+  MustHold<Satisfies<ShimDeno.UnixConn, Omit<DenoConn, 'setNoDelay' | 'setKeepAlive'>>>,
+  MustHold<Satisfies<ShimDeno.Listener, DenoListener>>,
+];
 
 let api: DenoApi | undefined;
 function deno(): DenoApi {
