@@ -16,7 +16,8 @@ import { ERRNO } from '../src/errno.js';
 
 // ---- the slice of Bun's API used here (bun-types describes more; kept local so no Bun type leaks) ----
 
-interface BunSocket {
+/** @internal Checked against @types/bun by test/bun-types.ts. */
+export interface BunSocket {
   data: unknown;
   write(data: Uint8Array, byteOffset?: number, byteLength?: number): number;
   end(): void;
@@ -39,7 +40,8 @@ interface BunSocket {
   readonly remoteFamily?: 'IPv4' | 'IPv6';
 }
 
-interface BunListener {
+/** @internal */
+export interface BunListener {
   stop(closeActiveConnections?: boolean): void;
   ref(): void;
   unref(): void;
@@ -67,7 +69,7 @@ interface BunApi {
 type BuiltinLoader = (id: string) => unknown;
 
 function bun(): BunApi {
-  const b = (globalThis as { Bun?: BunApi }).Bun;
+  const b = (globalThis as unknown as { Bun?: BunApi }).Bun;
   if (!b) throw new Error('crossnet: the Bun adapter runs on Bun only');
   return b;
 }
@@ -124,7 +126,7 @@ let libcCache: Libc | null | undefined;
 function libc(): Libc | null {
   if (libcCache !== undefined) return libcCache;
   libcCache = null;
-  if (process.platform === 'win32' || !(globalThis as { Bun?: unknown }).Bun) return null;
+  if (process.platform === 'win32' || !(globalThis as unknown as { Bun?: unknown }).Bun) return null;
   let ffi: Ffi | undefined;
   try {
     ffi = builtin('bun:ffi') as Ffi | undefined;
@@ -856,7 +858,7 @@ const capabilities: Capabilities = {
 
 export const transport: Transport = {
   get runtime(): string {
-    const b = (globalThis as { Bun?: { version?: string } }).Bun;
+    const b = (globalThis as unknown as { Bun?: { version?: string } }).Bun;
     return b?.version ? `Bun ${b.version}` : 'bun';
   },
   capabilities,
