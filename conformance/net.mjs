@@ -2,11 +2,14 @@
 // own node:net, as chosen by the runner through CROSSNET_IMPL.
 import process from 'node:process';
 
-const impl = process.env.CROSSNET_IMPL === 'builtin' ? 'builtin' : 'crossnet';
+// CROSSNET_IMPL: 'builtin', 'crossnet', or 'crossnet+<adapter>' for crossnet over a chosen adapter.
+const [choice, adapter] = (process.env.CROSSNET_IMPL ?? 'crossnet').split('+');
+const impl = choice === 'builtin' ? 'builtin' : 'crossnet';
 const runtime = typeof globalThis.Deno !== 'undefined' ? 'deno'
   : typeof globalThis.Bun !== 'undefined' ? 'bun' : 'node';
 
 const mod = impl === 'builtin' ? await import('node:net') : await import('../dist/src/index.js');
+if (adapter) mod.setTransport((await import(`../dist/adapters/${adapter}.js`)).transport);
 
 /** The module under test (default export of node:net or crossnet). */
 export const net = mod.default ?? mod;
@@ -18,5 +21,6 @@ export const env = {
     : runtime === 'bun' ? globalThis.Bun.version : process.versions.node,
   /** True for the runtime's own node:net on Node: the ground truth column. */
   reference: impl === 'builtin' && runtime === 'node',
+  adapter: adapter ?? 'auto',
 };
 export default net;

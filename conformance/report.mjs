@@ -72,11 +72,12 @@ export function renderMatrix(ran, verdict) {
   const ref = cols.get('node-ref/builtin');
   const order = [];
   for (const rt of RUNTIMES) for (const impl of ['crossnet', 'builtin']) order.push(`${rt}/${impl}`);
-  order.push('node-ref/crossnet');
+  order.push('node-ref/crossnet', 'node/crossnet+node-net');
   const head = order.map((c) => {
     const col = cols.get(c);
     const [rt, impl] = c.split('/');
-    return `${rt === 'node-ref' ? 'node' : rt} ${col?.env?.version ?? ''} ${impl === 'builtin' ? 'node:net' : 'crossnet'}`.replace(/\s+/g, ' ');
+    const label = impl === 'builtin' ? 'node:net' : impl.replace('+', ' over ');
+    return `${rt === 'node-ref' ? 'node' : rt} ${col?.env?.version ?? ''} ${label}`.replace(/\s+/g, ' ');
   });
   const lines = [];
   lines.push('# Conformance matrix', '');
@@ -107,10 +108,12 @@ export function renderMatrix(ran, verdict) {
 export function renderLimits(ran) {
   const rows = new Map();
   for (const col of ran) {
-    if (col.impl !== 'crossnet') continue;
+    if (col.impl === 'builtin') continue;
+    const where = col.runtime === 'node-ref' ? `node ${col.env?.version}`
+      : col.impl === 'crossnet' ? col.runtime : `${col.runtime} (${col.impl.split('+')[1]} adapter)`;
     for (const r of col.results) {
       for (const n of r.notes || []) {
-        const k = `${col.runtime}\u0000${n.replace(/^limit: /, '')}`;
+        const k = `${where}\u0000${n.replace(/^limit: /, '')}`;
         if (!rows.has(k)) rows.set(k, []);
         rows.get(k).push(`${r.suite} › ${r.name}`);
       }

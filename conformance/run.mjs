@@ -36,6 +36,8 @@ const commands = {
 
 const columns = [];
 for (const runtime of runtimes) for (const impl of impls) columns.push({ runtime, impl });
+// crossnet over the node:net fallback adapter (used where Node has no process.binding) is required too.
+if (runtimes.includes('node') && impls.includes('crossnet')) columns.push({ runtime: 'node', impl: 'crossnet+node-net' });
 // Behaviour newer than the machine's Node is checked against a newer Node's own node:net, and
 // crossnet must hold on that newer Node too (its adapter then uses libuv features Node 20 lacks).
 if (runtimes.includes('node') && existsSync(refNode)) {

@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { detectTransport } from '../dist/adapters/auto.js';
 
-const transport = detectTransport();
+// CROSSNET_ADAPTER=node-net checks another adapter of this runtime (the node:net fallback).
+const transport = process.env.CROSSNET_ADAPTER
+  ? (await import(`../dist/adapters/${process.env.CROSSNET_ADAPTER}.js`)).transport
+  : detectTransport();
 const caps = transport.capabilities;
 const dir = mkdtempSync(join(tmpdir(), 'crossnet-contract-'));
 let passed = 0;
