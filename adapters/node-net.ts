@@ -121,6 +121,23 @@ class NetConnection implements Connection {
     else this.socket.once('close', () => done());
   }
 
+  setTypeOfService(tos: number): string | null {
+    try {
+      (this.socket as unknown as { setTypeOfService(t: number): void }).setTypeOfService(tos);
+      return null;
+    } catch (err) {
+      return codeOf(err);
+    }
+  }
+
+  getTypeOfService(): number {
+    try {
+      return (this.socket as unknown as { getTypeOfService(): number }).getTypeOfService();
+    } catch (err) {
+      return (err as { errno?: number }).errno ?? -22;
+    }
+  }
+
   setNoDelay(enable: boolean): void { this.socket.setNoDelay(enable); }
   setKeepAlive(enable: boolean, delaySeconds: number): void { this.socket.setKeepAlive(enable, delaySeconds * 1000); }
   ref(): void { this.socket.ref(); }
@@ -186,6 +203,18 @@ function listen(target: ListenTarget, events: ListenEvents, done: (err: string |
   });
 }
 
+function adopt(fd: number): Connection {
+  let socket: nodeNet.Socket;
+  try {
+    socket = new nodeNet.Socket({ fd, allowHalfOpen: true, readable: true, writable: true });
+  } catch (err) {
+    // node:net names the descriptor type; the contract speaks in codes.
+    if (codeOf(err) === 'ERR_INVALID_FD_TYPE') throw /UNKNOWN/.test((err as Error).message) ? 'EBADF' : 'EINVAL';
+    throw codeOf(err);
+  }
+  return new NetConnection(socket, socket.remoteAddress === undefined ? 'ipc' : 'tcp');
+}
+
 const [major, minor] = process.versions.node.split('.').map(Number);
 
 const capabilities: Capabilities = {
@@ -199,12 +228,11 @@ const capabilities: Capabilities = {
   reusePort: major > 23 || (major === 23 && minor >= 1),
   ipcPermissions: true,
   abstractIpc: true,
-  // Adopting a descriptor needs handles; node:net would wrap it in its own Socket semantics.
-  adoptFd: false,
-  // socket.setTypeOfService() is not part of node:net before Node 24.
-  typeOfService: false,
+  adoptFd: true,
+  // socket.setTypeOfService() is part of node:net from Node 24.
+  typeOfService: typeof (nodeNet.Socket.prototype as { setTypeOfService?: unknown }).setTypeOfService === 'function',
   unref: true,
 };
 
-export const transport: Transport = { runtime: `Node ${process.version} (node:net fallback)`, capabilities, connect, listen };
+export const transport: Transport = { runtime: `Node ${process.version} (node:net fallback)`, capabilities, connect, listen, adopt };
 export default transport;
