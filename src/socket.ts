@@ -11,6 +11,7 @@ import { applyKeepAlive, getTransport, requireCapability, surface } from './runt
 import { validateAbortSignal, validateFunction, validateInt32, validateNumber, validateString } from './validate.js';
 import { isBlockListLike, type BlockListLike } from './blocklist.js';
 import { connectTcp } from './connect.js';
+import { IdleTimer } from './idle-timer.js';
 import type { Connection, ConnectTarget, Endpoint, PendingConnect, Receiver } from './transport.js';
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -44,7 +45,6 @@ export interface SocketOptions {
 
 interface IpInfo { address?: string; port?: number; family?: string }
 
-const now = typeof performance !== 'undefined' ? () => performance.now() : () => Date.now();
 const TIMEOUT_MAX = 2 ** 31 - 1;
 
 function asBuffer(chunk: Uint8Array): Buffer {
@@ -98,7 +98,6 @@ const onReadError = (s: Socket, code: string) => s._onReadError(code);
 const afterConnect = (s: Socket, conn: Connection) => s._afterConnect(conn);
 const flushLeftover = (s: Socket) => surface(flushLeftoverNow, s);
 const flushLeftoverNow = (s: Socket) => s._flushLeftover();
-const onSocketTimer = (s: Socket) => s._onTimer();
 
 export class Socket extends Duplex {
   connecting = false;
@@ -120,9 +119,7 @@ export class Socket extends Duplex {
   _noDelay = false;
   _keepAlive = false;
   _keepAliveDelay = 0;
-  _timer: Timer | null = null;
-  _timeoutMs = 0;
-  _lastActive = 0;
+  _idle: IdleTimer | null = null;
   _bytesRead = 0;
   _bytesDispatched = 0;
   _reading = false;
@@ -218,7 +215,7 @@ export class Socket extends Duplex {
   _onData(chunk: Uint8Array): void {
     if (this.destroyed) return;
     this._bytesRead += chunk.byteLength;
-    if (this._timeoutMs !== 0) this._touch();
+    this._idle?.touch();
     if (this._userCallback) {
       this._deliverToUser(chunk);
       return;
@@ -332,7 +329,7 @@ export class Socket extends Duplex {
       cb(nodeError('ERR_SOCKET_CLOSED'));
       return;
     }
-    if (this._timeoutMs !== 0) this._touch();
+    this._idle?.touch();
     let chunks: Uint8Array[];
     if (writev) {
       const list = data as { chunk: Buffer | string; encoding: BufferEncoding }[];
@@ -353,7 +350,7 @@ export class Socket extends Duplex {
         cb(systemError(err, 'write'));
         return;
       }
-      if (this._timeoutMs !== 0) this._touch();
+      this._idle?.touch();
       cb();
     });
   }
@@ -442,7 +439,7 @@ export class Socket extends Duplex {
       (this as unknown as { _undestroy(): void })._undestroy();
     }
     if (cb !== null) this.once('connect', cb as (...a: unknown[]) => void);
-    if (this._timeoutMs !== 0) this._touch();
+    this._idle?.touch();
     this.connecting = true;
     this._hasPendingHandle = true;
     const path = options.path;
@@ -504,7 +501,7 @@ export class Socket extends Duplex {
     this.connecting = false;
     this._hasPendingHandle = false;
     this._sockname = null;
-    if (this._timeoutMs !== 0) this._touch();
+    this._idle?.touch();
     if (this._noDelay) conn.setNoDelay(true);
     if (this._keepAlive) applyKeepAlive(conn, true, this._keepAliveDelay);
     if (this._tos !== undefined && conn.kind === 'tcp') {
@@ -535,9 +532,7 @@ export class Socket extends Duplex {
         this.removeListener('timeout', callback);
       }
     } else {
-      this._timeoutMs = msecs;
-      this._lastActive = now();
-      this._armTimer(msecs);
+      this._idle = new IdleTimer(msecs, () => this.emit('timeout'));
       if (callback !== undefined) {
         validateFunction(callback, 'callback');
         this.once('timeout', callback);
@@ -546,40 +541,13 @@ export class Socket extends Duplex {
     return this;
   }
 
-  // One unref'd timer per socket; activity only stamps _lastActive, and the timer re-arms itself.
-  _armTimer(ms: number): void {
-    const t = setTimeout(onSocketTimer, ms, this);
-    t.unref();
-    this._timer = t;
-  }
-
-  _onTimer(): void {
-    this._timer = null;
-    const idle = now() - this._lastActive;
-    const left = this._timeoutMs - idle;
-    if (left > 1) {
-      this._armTimer(left);
-      return;
-    }
-    // Like Node's timer: it fires once, and activity arms it again.
-    this.emit('timeout');
-  }
-
-  _touch(): void {
-    this._lastActive = now();
-    if (this._timer === null) this._armTimer(this._timeoutMs);
-  }
-
   _clearTimer(): void {
-    this._timeoutMs = 0;
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-      this._timer = null;
-    }
+    this._idle?.stop();
+    this._idle = null;
   }
 
   _unrefTimer(): void {
-    if (this._timeoutMs !== 0) this._touch();
+    this._idle?.touch();
   }
 
   // ---- options ---------------------------------------------------------------------------------
