@@ -2,7 +2,7 @@
 // families interleaved, one attempt at a time, the next one after each attempt timeout).
 import dns from 'node:dns';
 import process from 'node:process';
-import { setTimeout, clearTimeout } from 'node:timers';
+import { setTimeout } from 'node:timers';
 import { invalidAddressFamily, invalidArgType, invalidIp, ipBlocked, nodeError, systemError, type SystemError } from './errors.js';
 import { isIP } from './ip.js';
 import { requireCapability, surface } from './runtime.js';
@@ -195,8 +195,7 @@ function nextAttempt(ctx: Attempts, canceled = false): void {
   socket.autoSelectFamilyAttemptedAddresses!.push(`${address}:${ctx.port}`);
   socket._startConnect({ kind: 'tcp', address, port: ctx.port, family: fam, localAddress, localPort: ctx.localPort },
     address, ctx.port, fam, (err: SystemError | null, conn?: Connection) => surface(() => {
-      for (const t of socket._connectTimers) clearTimeout(t);
-      socket._connectTimers.length = 0;
+      socket._cancelConnect();
       if (!socket.connecting) {
         conn?.close();
         return;
@@ -210,14 +209,13 @@ function nextAttempt(ctx: Attempts, canceled = false): void {
       socket._afterConnect(conn!);
     }));
   if (index < ctx.addresses.length - 1) {
-    const timer = setTimeout(() => {
+    socket._connectTimer = setTimeout(() => {
       socket._cancelConnect();
       const ex = systemError('ETIMEDOUT', 'connect', address, ctx.port);
       ctx.errors.push(ex);
       surface(() => socket.emit('connectionAttemptTimeout', address, ctx.port, fam));
       nextAttempt(ctx);
     }, ctx.timeout);
-    socket._connectTimers.push(timer);
   }
   socket.emit('connectionAttempt', address, ctx.port, fam);
 }

@@ -199,24 +199,12 @@ export class Server extends EventEmitter {
 
   /** No host: `::` (dual-stack) when IPv6 works, else `0.0.0.0`, as Node does. */
   _listenAny(port: number, backlog: number | undefined, options: Record<string, unknown>): void {
-    const id = this._listeningId;
-    const handle = this._handle = new ServerHandle(null, this);
-    getTransport().listen(this._tcpTarget('::', port, 6, backlog, options), this._listenEvents(handle), (err, listener) => surface(() => {
-      if (id !== this._listeningId || this._handle !== handle) {
-        listener?.close();
-        return;
-      }
-      if (!err) {
-        this._adopt(handle, listener!, `6:::${port}`);
-        return;
-      }
-      if (err === 'EADDRINUSE' || err === 'EACCES') {
-        this._failListen(systemError(err, 'listen', '::', port, true));
-        return;
-      }
-      this._handle = null;
+    this._open(this._tcpTarget('::', port, 6, backlog, options), '::', port, `6:::${port}`, (code) => {
+      // The port is taken or forbidden: the same on IPv4. Anything else means no IPv6 here.
+      if (code === 'EADDRINUSE' || code === 'EACCES') return false;
       this._open(this._tcpTarget('0.0.0.0', port, 4, backlog, options), '0.0.0.0', port, `4:0.0.0.0:${port}`);
-    }));
+      return true;
+    });
   }
 
   _listenEvents(handle: ServerHandle) {
@@ -226,7 +214,8 @@ export class Server extends EventEmitter {
     };
   }
 
-  _open(target: ListenTarget, address: string | null, port: number, key: string): void {
+  /** Listen through the transport; `retry` may take over a failure (returning true) instead. */
+  _open(target: ListenTarget, address: string | null, port: number, key: string, retry?: (code: string) => boolean): void {
     const id = this._listeningId;
     const handle = this._handle = new ServerHandle(null, this);
     getTransport().listen(target, this._listenEvents(handle), (err, listener) => surface(() => {
@@ -237,16 +226,13 @@ export class Server extends EventEmitter {
       if (err) {
         const where = target.kind === 'ipc' ? target.path : address ?? undefined;
         const [syscall, code] = err.includes(' ') ? err.split(' ') : ['listen', err];
+        if (retry?.(code)) return;
         this._failListen(systemError(code, syscall, where, port, true));
         return;
       }
-      this._adopt(handle, listener!, key);
+      handle.listener = listener!;
+      this._setupListening(listener!, key);
     }));
-  }
-
-  _adopt(handle: ServerHandle, listener: Listener, key: string): void {
-    handle.listener = listener;
-    this._setupListening(listener, key);
   }
 
   _setupListening(listener: Listener, key: string): void {

@@ -113,7 +113,8 @@ export class Socket extends Duplex {
   declare allowHalfOpen: boolean;
 
   _pendingConnect: PendingConnect | null = null;
-  _connectTimers: Timer[] = [];
+  /** The Happy Eyeballs attempt timer (connect.ts). */
+  _connectTimer: Timer | null = null;
   _peername: IpInfo | null = null;
   _sockname: IpInfo | null = null;
   _noDelay = false;
@@ -372,6 +373,7 @@ export class Socket extends Duplex {
   }
 
   override _destroy(exception: Error | null, cb: (err: Error | null) => void): void {
+    const wasConnecting = this.connecting;
     this.connecting = false;
     this._cancelConnect();
     this._clearTimer();
@@ -389,9 +391,8 @@ export class Socket extends Duplex {
       } else {
         handle.close(emitClose);
       }
-    } else if (this._hasPendingHandle) {
+    } else if (wasConnecting) {
       // Node has a handle while connecting; its 'close' carries hadError.
-      this._hasPendingHandle = false;
       cb(exception);
       const hadError = Boolean(exception);
       process.nextTick(() => this.emit('close', hadError));
@@ -405,15 +406,15 @@ export class Socket extends Duplex {
     }
   }
 
-  _hasPendingHandle = false;
-
   _cancelConnect(): void {
     if (this._pendingConnect) {
       this._pendingConnect.cancel();
       this._pendingConnect = null;
     }
-    for (const t of this._connectTimers) clearTimeout(t);
-    this._connectTimers.length = 0;
+    if (this._connectTimer !== null) {
+      clearTimeout(this._connectTimer);
+      this._connectTimer = null;
+    }
   }
 
   // ---- connect ---------------------------------------------------------------------------------
@@ -441,7 +442,6 @@ export class Socket extends Duplex {
     if (cb !== null) this.once('connect', cb as (...a: unknown[]) => void);
     this._idle?.touch();
     this.connecting = true;
-    this._hasPendingHandle = true;
     const path = options.path;
     if (path) {
       validateString(path, 'options.path');
@@ -462,19 +462,20 @@ export class Socket extends Duplex {
     done?: (err: SystemError | null, conn?: Connection) => void): void {
     // The outcome may arrive before connect() returns (an adapter may call back synchronously).
     let settled = false;
-    let pendingRef: PendingConnect | undefined;
-    const pending = getTransport().connect(target, (errCode, conn) => {
+    let pending: PendingConnect | undefined;
+    pending = getTransport().connect(target, (errCode, conn) => {
       settled = true;
-      if (this._pendingConnect && this._pendingConnect === pendingRef) this._pendingConnect = null;
+      if (pending && this._pendingConnect === pending) this._pendingConnect = null;
       if (errCode) {
         const [syscall, code] = errCode.includes(' ') ? errCode.split(' ') : ['connect', errCode];
-        const local = target.kind === 'tcp' && target.localAddress && target.localPort ? `${target.localAddress}:${target.localPort}` : undefined;
-        const ex = syscall === 'bind' && target.kind === 'tcp'
-          ? systemError(code, 'bind', target.localAddress, target.localPort)
+        const tcp = target.kind === 'tcp' ? target : undefined;
+        const ex = syscall === 'bind' && tcp
+          ? systemError(code, 'bind', tcp.localAddress, tcp.localPort)
           : systemError(code, syscall, address, port);
-        if (local && syscall !== 'bind') {
-          ex.message += ` - Local (${local})`;
-          Object.assign(ex, { localAddress: target.kind === 'tcp' ? target.localAddress : undefined, localPort: target.kind === 'tcp' ? target.localPort : undefined });
+        if (tcp?.localAddress && tcp.localPort && syscall !== 'bind') {
+          // Node names the local end too when the client was bound to one.
+          ex.message += ` - Local (${tcp.localAddress}:${tcp.localPort})`;
+          Object.assign(ex, { localAddress: tcp.localAddress, localPort: tcp.localPort });
         }
         if (done) {
           done(ex);
@@ -488,7 +489,6 @@ export class Socket extends Duplex {
       if (done) done(null, conn);
       else surface(afterConnect, this, conn!);
     });
-    pendingRef = pending;
     if (!settled) this._pendingConnect = pending;
   }
 
@@ -499,7 +499,6 @@ export class Socket extends Duplex {
     }
     this._attach(conn);
     this.connecting = false;
-    this._hasPendingHandle = false;
     this._sockname = null;
     this._idle?.touch();
     if (this._noDelay) conn.setNoDelay(true);
@@ -676,7 +675,7 @@ export class Socket extends Duplex {
   }
 
   get bufferSize(): number | undefined {
-    return this._handle || this._hasPendingHandle ? this.writableLength : undefined;
+    return this._handle || this.connecting ? this.writableLength : undefined;
   }
 
   get bytesRead(): number {
