@@ -2,7 +2,7 @@
 // checked on the reference Node 24.21.0, the newest Node this suite runs.
 import * as assert from 'uvu/assert';
 import { net } from './net.mjs';
-import { suite, listen, close, once, assertCode, lacks, assertUnsupported, ipcPath } from './lib.mjs';
+import { suite, listen, close, once, onceEvent, assertCode, lacks, assertUnsupported, ipcPath } from './lib.mjs';
 
 const t = suite('socket-tos');
 const SINCE = { since: '24.21.0' };
@@ -41,6 +41,26 @@ t('socket.setTypeOfService: on a connected TCP socket the OS value changes', asy
     assert.is(c.getTypeOfService(), 0x10);
     c.setTypeOfService(0x08);
     assert.is(c.getTypeOfService(), 0x08);
+  } finally {
+    c.destroy();
+    await close(server);
+  }
+}, SINCE);
+
+t('socket.setTypeOfService: a value set before connect is applied once connected', async () => {
+  const server = net.createServer((peer) => peer.on('error', () => {}));
+  const { port } = await listen(server, 0, '127.0.0.1');
+  const c = new net.Socket();
+  try {
+    c.setTypeOfService(0x10);
+    c.connect(port, '127.0.0.1');
+    if (lacks('typeOfService', 'socket.setTypeOfService()/getTypeOfService() on TCP')) {
+      const [err] = await onceEvent(c, 'error');
+      assert.is(err.code, 'ERR_CROSSNET_UNSUPPORTED');
+      return;
+    }
+    await once(c, 'connect');
+    assert.is(c.getTypeOfService(), 0x10);
   } finally {
     c.destroy();
     await close(server);

@@ -4,10 +4,10 @@ import { Buffer } from 'node:buffer';
 import process from 'node:process';
 import { setTimeout, clearTimeout, setImmediate } from 'node:timers';
 import {
-  AbortError, codeOfErrno, invalidArgType, invalidFdType, missingArgs, nodeError, outOfRange, systemError, type SystemError,
+  AbortError, codeOfErrno, invalidArgType, invalidFdType, missingArgs, nodeError, outOfRange, unsupported, systemError, type SystemError,
 } from './errors.js';
 import { normalizeArgs, normalizedArgs, type Normalized } from './args.js';
-import { applyKeepAlive, getTransport, requireCapability, surface } from './runtime.js';
+import { applyKeepAlive, getTransport, hasCapability, requireCapability, surface } from './runtime.js';
 import { validateAbortSignal, validateFunction, validateInt32, validateNumber, validateString } from './validate.js';
 import { isBlockListLike, type BlockListLike } from './blocklist.js';
 import { connectTcp } from './connect.js';
@@ -504,7 +504,12 @@ export class Socket extends Duplex {
     if (this._noDelay) conn.setNoDelay(true);
     if (this._keepAlive) applyKeepAlive(conn, true, this._keepAliveDelay);
     if (this._tos !== undefined && conn.kind === 'tcp') {
-      requireCapability('typeOfService', 'socket.setTypeOfService()');
+      // A value cached before connect that this runtime cannot apply: an 'error', not a throw
+      // out of the adapter's callback.
+      if (!hasCapability('typeOfService')) {
+        this.destroy(unsupported(getTransport().runtime, 'socket.setTypeOfService()'));
+        return;
+      }
       conn.setTypeOfService?.(this._tos);
     }
     if (!this._refed) conn.unref();
