@@ -177,4 +177,16 @@ t('socket.setEncoding: an unknown encoding throws ERR_UNKNOWN_ENCODING', () => {
   s.destroy();
 });
 
+t('net.connect: ERR_INVALID_ARG_TYPE names the received value as Node does', () => {
+  const nameless = (() => () => {})();
+  expectThrow(() => net.connect({ path: nameless }), TypeError, 'ERR_INVALID_ARG_TYPE',
+    'The "options.path" property must be of type string. Received function ');
+  expectThrow(() => net.connect({ path: function named() {} }), TypeError, 'ERR_INVALID_ARG_TYPE',
+    'The "options.path" property must be of type string. Received function named');
+  expectThrow(() => net.connect({ path: Object.create(null) }), TypeError, 'ERR_INVALID_ARG_TYPE',
+    'The "options.path" property must be of type string. Received [Object: null prototype] {}');
+  expectThrow(() => net.connect({ path: new Map() }), TypeError, 'ERR_INVALID_ARG_TYPE',
+    'The "options.path" property must be of type string. Received an instance of Map');
+});
+
 t.run();

@@ -23,24 +23,11 @@ export interface SystemError extends Error {
   code: string; errno: number; syscall: string; address?: string; port?: number;
 }
 
-/** How Node describes a received value in argument errors. */
-export function describe(value: unknown): string {
-  if (value == null) return ` Received ${value}`;
-  if (typeof value === 'function') return ` Received function ${(value as { name?: string }).name || '<anonymous>'}`;
-  if (typeof value === 'object') {
-    const ctor = (value as { constructor?: { name?: string } }).constructor;
-    if (ctor?.name) return ` Received an instance of ${ctor.name}`;
-    return ` Received ${inspect(value, { depth: -1 })}`;
-  }
-  let shown = inspect(value, { colors: false });
-  if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
-  return ` Received type ${typeof value} (${shown})`;
-}
-
-/** Node's determineSpecificType, used by ERR_SOCKET_BAD_PORT and friends. */
+/** How Node describes a received value in argument errors (Node's determineSpecificType). */
 export function specificType(value: unknown): string {
   if (value == null) return String(value);
-  if (typeof value === 'function') return `function ${(value as { name?: string }).name}`;
+  // A nameless function reads `function ` (empty name), as Node prints it.
+  if (typeof value === 'function') return `function ${(value as { name?: string }).name ?? ''}`;
   if (typeof value === 'object') {
     const ctor = (value as { constructor?: { name?: string } }).constructor;
     if (ctor?.name) return `an instance of ${ctor.name}`;
@@ -75,7 +62,7 @@ export function invalidArgType(name: string, expected: string | string[], actual
   if (instances.length) parts.push(`an instance of ${joinOr(instances)}`);
   if (other.length) parts.push(other.length > 1 ? `one of ${joinOr(other)}` : `${other[0].toLowerCase() !== other[0] ? 'an ' : ''}${other[0]}`);
   msg += parts.join(' or ');
-  msg += '.' + describe(actual);
+  msg += `. Received ${specificType(actual)}`;
   return make<NodeError>(TypeError, 'ERR_INVALID_ARG_TYPE', msg);
 }
 
