@@ -8,7 +8,7 @@ import type {
 } from '../src/transport.js';
 
 // The binding objects are untyped; these describe the parts used here.
-interface Req { oncomplete?: (...args: never[]) => void; handle?: Handle; async?: boolean }
+interface Req { oncomplete?: (...args: never[]) => void; handle?: Handle; async?: boolean; chunks?: readonly Uint8Array[] }
 interface Handle {
   onread?: (buf: ArrayBuffer) => void;
   onconnection?: (err: number, client: Handle) => void;
@@ -145,7 +145,13 @@ class NodeConnection implements Connection {
     const req = new b.WriteWrap();
     req.handle = this.handle;
     req.async = false;
-    req.oncomplete = ((status: number) => done(status < 0 ? errname(status) : null)) as never;
+    // libuv writes straight from the chunks' memory, later: the request keeps them alive until then
+    // (nothing else may: the core's strings became Buffers only it referenced).
+    req.chunks = chunks;
+    req.oncomplete = ((status: number) => {
+      req.chunks = undefined;
+      done(status < 0 ? errname(status) : null);
+    }) as never;
     const err = chunks.length === 1 ? this.handle.writeBuffer(req, chunks[0]) : this.handle.writev(req, chunks, true);
     if (err !== 0) {
       process.nextTick(done, errname(err));
