@@ -1,15 +1,16 @@
 // The transport contract (src/transport.ts), checked the same way against the adapter of whatever
 // runtime runs this file: node test/contract.mjs | deno run -A test/contract.mjs | bun test/contract.mjs.
 // Runtime-specific details live in test/contract-deno.mjs and test/contract-bun.mjs.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { detectTransport } from '../dist/adapters/auto.js';
+import { getTransport as detectTransport } from '../dist/index.mjs';
 
 // CROSSNET_ADAPTER=node-net checks another adapter of this runtime (the node:net fallback).
 const transport = process.env.CROSSNET_ADAPTER
-  ? (await import(`../dist/adapters/${process.env.CROSSNET_ADAPTER}.js`)).transport
+  ? (await import(`../dist/adapters/${process.env.CROSSNET_ADAPTER}.mjs`)).transport
   : detectTransport();
 const caps = transport.capabilities;
 const dir = mkdtempSync(join(tmpdir(), 'crossnet-contract-'));
@@ -191,6 +192,158 @@ await test('ipc: echo over a path; ENOENT for a missing one; the file is gone af
   await srv.close();
   check(!existsSync(path), 'socket file removed');
   eq(await connect({ kind: 'ipc', path }).then(() => null, (e) => e.code), 'ENOENT', 'missing path');
+});
+
+// ---- ownership: write chunks stay alive until done; onData bytes are never touched again ----------
+// Both need forced collections: node --expose-gc, deno run --v8-flags=--expose-gc, Bun.gc on Bun.
+
+const gc = typeof globalThis.Bun?.gc === 'function' ? () => globalThis.Bun.gc(true)
+  : typeof globalThis.gc === 'function' ? () => globalThis.gc() : null;
+const needGc = () => check(gc, 'no gc() to force collections: run node --expose-gc / deno run --v8-flags=--expose-gc');
+let junk = null;
+/** Collect, then fill freshly allocated memory (kept until the next call) so freed buffers get new bytes. */
+function pressure(bytes = 8 * 1024 * 1024) {
+  junk = null;
+  gc();
+  junk = [];
+  for (let left = bytes, i = 0; left > 0; i++) {
+    const n = Math.min(left, [4096, 65536, 524288, 1048576][i % 4]);
+    junk.push(Buffer.alloc(n, 0x5a ^ i));
+    left -= n;
+  }
+}
+/** `n` pseudo-random bytes (xorshift32 from `seed`) into `u8`. */
+function fillPattern(u8, seed) {
+  let x = seed | 1;
+  for (let i = 0; i < u8.length; i++) {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    u8[i] = x;
+  }
+  return u8;
+}
+
+await test('write: chunks stay alive until done, though the chunks array is their only reference (collections meanwhile)', async (cleanup) => {
+  needGc();
+  let peer;
+  const l = await listen(tcp(), (conn) => { peer = conn; });
+  cleanup(() => closed(l));
+  const c = await connect({ kind: 'tcp', address: '127.0.0.1', port: l.endpoint().port, family: 4 });
+  cleanup(() => closed(c));
+  while (!peer) await sleep(5);
+  cleanup(() => closed(peer));
+  const rec = record(peer, false); // not reading yet: most of what is written stays with the adapter
+  const sent = createHash('sha256');
+  let total = 0;
+  let done = 0;
+  const errors = [];
+  // Made, hashed and handed over here; nothing outside the chunks array keeps them: a Buffer encoded
+  // from a string (as the core makes for string writes), a view into a larger fresh ArrayBuffer, and
+  // a plain fresh Buffer. Single-chunk and vectored writes alternate.
+  const writeFresh = (i) => {
+    const n = i % 4 === 3 ? 30000 + i * 1000 : 256 * 1024 + i * 4099; // below and above malloc's mmap threshold
+    const kinds = i % 2 ? [0, 1, 2] : [i % 3];
+    const chunks = kinds.map((k, j) => {
+      const bytes = fillPattern(new Uint8Array(n), i * 3 + j + 1);
+      if (k === 0) return Buffer.from(Buffer.from(bytes.buffer).toString('latin1'), 'latin1');
+      if (k === 1) {
+        const ab = new ArrayBuffer(n + 1000);
+        new Uint8Array(ab).fill(0xee);
+        const view = new Uint8Array(ab, 333, n);
+        view.set(bytes);
+        return view;
+      }
+      return Buffer.from(bytes.buffer);
+    });
+    for (const ch of chunks) {
+      sent.update(ch);
+      total += ch.byteLength;
+    }
+    c.write(chunks, (err) => {
+      if (err) errors.push(err);
+      done++;
+    });
+  };
+  for (let i = 0; i < 32; i++) writeFresh(i);
+  for (let i = 0; i < 4; i++) {
+    pressure();
+    await sleep(5);
+  }
+  peer.readStart();
+  const end = Date.now() + 10000;
+  while (rec.bytes < total && !errors.length && Date.now() < end) {
+    pressure(2 * 1024 * 1024);
+    await sleep(2);
+  }
+  junk = null;
+  if (!errors.length) await rec.until(() => done === 32, 'every write done');
+  const got = createHash('sha256');
+  for (const ch of rec.chunks) got.update(ch);
+  const [want, have] = [sent.digest('hex'), got.digest('hex')];
+  const problems = [];
+  if (errors.length) problems.push(`write errors: ${errors.join(', ')}`);
+  if (rec.bytes !== total) problems.push(`${rec.bytes} of ${total} bytes received`);
+  if (have !== want) problems.push(`sha256 of what arrived ${have.slice(0, 16)}…, of what was written ${want.slice(0, 16)}…`);
+  check(!problems.length, problems.join('; '));
+});
+
+await test('onData: bytes handed to the core are never changed by the adapter afterwards (no slab reuse)', async (cleanup) => {
+  needGc();
+  let peer;
+  const l = await listen(tcp(), (conn) => { peer = conn; });
+  cleanup(() => closed(l));
+  const c = await connect({ kind: 'tcp', address: '127.0.0.1', port: l.endpoint().port, family: 4 });
+  cleanup(() => closed(c));
+  while (!peer) await sleep(5);
+  cleanup(() => closed(peer));
+  // Every chunk is kept with a copy of its content at arrival; reads stop and start now and then,
+  // so some reads are held by the adapter before they are delivered.
+  const kept = [];
+  let bytes = 0;
+  let ended = false;
+  let toggles = 0;
+  c.setReceiver({
+    onData(chunk) {
+      kept.push([chunk, Buffer.from(chunk)]);
+      bytes += chunk.byteLength;
+      if (kept.length % 7 === 0 && toggles < 200) {
+        toggles++;
+        c.readStop();
+        setTimeout(() => c.readStart(), 1 + (kept.length % 3));
+      }
+    },
+    onEnd() { ended = true; },
+    onError(code) { throw new Error(`onError ${code}`); },
+  });
+  c.readStart();
+  // Small and large writes, with pauses between some of them, so reads come in every size: tiny
+  // ones (which an adapter may copy out of a slab) next to large ones (which it may hand over as views).
+  const sizes = [1, 7, 100, 1000, 4095, 5000, 16384, 65536, 100000, 300000, 1 << 20];
+  const sent = [];
+  let seed = 1;
+  for (let round = 0; round < 6; round++) {
+    for (let i = 0; i < sizes.length; i++) {
+      const n = sizes[(i * 7 + round * 3) % sizes.length];
+      const chunk = fillPattern(Buffer.allocUnsafe(n), seed++);
+      sent.push(chunk);
+      peer.write([chunk], () => {});
+      if ((i + round) % 3 === 0) {
+        pressure(2 * 1024 * 1024);
+        await sleep(1);
+      }
+    }
+  }
+  const total = sent.reduce((n, b) => n + b.length, 0);
+  await new Promise((r) => peer.shutdown(r));
+  const end = Date.now() + 10000;
+  while (!ended && Date.now() < end) {
+    pressure(2 * 1024 * 1024);
+    await sleep(2);
+  }
+  junk = null;
+  check(ended, `FIN not seen (${bytes} of ${total} bytes)`);
+  const changed = kept.filter(([chunk, copy]) => !copy.equals(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))).length;
+  eq(changed, 0, `chunks changed after delivery (of ${kept.length})`);
+  check(bytesOf(kept.map(([chunk]) => chunk)).equals(Buffer.concat(sent)), 'bytes in order');
 });
 
 // Only where the adapter declares RST: elsewhere the core raises ERR_CROSSNET_UNSUPPORTED instead.
