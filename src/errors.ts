@@ -1,6 +1,6 @@
 // Node-shaped errors: same class, `code` and message shape as Node's internal/errors.
 import { inspect } from 'node:util';
-import { ERRNO } from './errno.js';
+import { ERRNO, errnoCode } from './errno.ts';
 
 type Ctor = new (message: string) => Error;
 
@@ -148,10 +148,9 @@ export class AbortError extends Error {
   }
 }
 
-/** The code for a negative errno (`-22` → `'EINVAL'`). */
+/** The code for a negative errno (`-22` → `'EINVAL'` on Linux), worded as Node's getSystemErrorName when unknown. */
 export function codeOfErrno(errno: number): string {
-  for (const code in ERRNO) if (ERRNO[code][0] === errno) return code;
-  return `Unknown system error ${errno}`;
+  return errnoCode(errno) ?? `Unknown system error ${errno}`;
 }
 
 /** Negative libuv errno for a code, as Node reports it (0 when unknown). */
