@@ -1,13 +1,17 @@
 // Picks the adapter for the runtime crossnet was imported on. The only runtime check in crossnet.
-// Only the chosen adapter is loaded, so the others cost neither parse time nor memory.
+// The choice is synchronous (no top-level await), so the package can be require()d; the adapters
+// are bundled with the core, and each does its runtime work only when first used.
 import process from 'node:process';
-import type { Transport } from '../src/transport.js';
+import type { Transport } from '../src/transport.ts';
+import { transport as deno } from './deno.ts';
+import { transport as bun } from './bun.ts';
+import { transport as node } from './node.ts';
+import { transport as nodeNet } from './node-net.ts';
 
-async function pick(): Promise<Transport> {
+function pick(): Transport {
   const g = globalThis as { Deno?: unknown; Bun?: unknown };
-  if (typeof g.Deno !== 'undefined') return (await import('./deno.js')).transport;
-  if (typeof g.Bun !== 'undefined') return (await import('./bun.js')).transport;
-  const node = (await import('./node.js')).transport;
+  if (typeof g.Deno !== 'undefined') return deno;
+  if (typeof g.Bun !== 'undefined') return bun;
   try {
     node.ready?.();
     return node;
@@ -16,12 +20,12 @@ async function pick(): Promise<Transport> {
     process.emitWarning(`${(err as Error).message}; using the node:net fallback adapter`, {
       type: 'CrossnetWarning', code: 'CROSSNET_NODE_FALLBACK',
     });
-    return (await import('./node-net.js')).transport;
+    return nodeNet;
   }
 }
 
-const picked = await pick();
+let picked: Transport | undefined;
 
 export function detectTransport(): Transport {
-  return picked;
+  return (picked ??= pick());
 }

@@ -11,8 +11,9 @@
 import process from 'node:process';
 import type {
   Capabilities, Connection, ConnectTarget, Endpoint, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver, Transport,
-} from '../src/transport.js';
-import { ERRNO } from '../src/errno.js';
+} from '../src/transport.ts';
+import { ERRNO, errnoCode, osErrnoCode } from '../src/errno.ts';
+import { sunPathSize } from '../src/platform.ts';
 
 // ---- the slice of Bun's API used here (bun-types describes more; kept local so no Bun type leaks) ----
 
@@ -78,8 +79,6 @@ const builtin = (id: string): unknown => (process as unknown as { getBuiltinModu
 
 // ---- errors ----
 
-let errnoNames: Map<number, string> | undefined;
-
 /** Node's code for a Bun error: Bun already sets Node's `code`; a bare errno goes through the table. */
 function codeOf(err: unknown): string {
   const e = err as { code?: unknown; errno?: unknown } | null | undefined;
@@ -88,12 +87,9 @@ function codeOf(err: unknown): string {
   return 'EINVAL';
 }
 
+/** A negative errno is libuv's (as Bun's errors carry it), a positive one the OS's (C's errno). */
 function errnoName(n: number): string {
-  if (!errnoNames) {
-    errnoNames = new Map();
-    for (const code of Object.keys(ERRNO)) errnoNames.set(ERRNO[code][0], code);
-  }
-  return errnoNames.get(n < 0 ? n : -n) ?? 'UNKNOWN';
+  return (n < 0 ? errnoCode(n) : osErrnoCode(n)) ?? 'UNKNOWN';
 }
 
 // An exception escaping one of our handlers would land in Bun's `error` handler; surface it instead.
@@ -105,7 +101,7 @@ const rethrow = (err: unknown): void => {
 
 // ---- libc through bun:ffi, for what Bun's socket API leaves out ----
 // listen(2) again on a listening descriptor sets its backlog (Bun always uses 512). socket/bind/
-// connect build unix sockets whose path fills all 108 bytes of sun_path (see unixFd).
+// connect build unix sockets whose path fills all of sun_path (see unixFd).
 
 interface Libc {
   listen(fd: number, backlog: number): number;
@@ -167,7 +163,7 @@ function libc(): Libc | null {
   return libcCache;
 }
 
-const SUN_PATH = 108; // Linux sockaddr_un.sun_path
+const SUN_PATH = sunPathSize() ?? 0; // sockaddr_un.sun_path (108 on Linux, where unixFd is used)
 
 /**
  * A unix socket for a path that fills all of sun_path with no NUL: Linux and Node take it, Bun
@@ -851,6 +847,8 @@ const capabilities: Capabilities = {
   get abstractIpc(): boolean {
     return process.platform === 'linux';
   },
+  // Bun.listen/Bun.connect({ unix }) take named pipes on Windows: Bun's own node:net listens that way.
+  namedPipes: true,
   adoptFd: true,
   typeOfService: true,
   unref: true,

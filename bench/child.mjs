@@ -41,9 +41,9 @@ async function loadWorkloads() {
   const { workloads } = await import('./workloads-net.mjs');
   if (job.impl === 'node:net') return workloads((await import('node:net')).default);
   if (job.impl === 'crossnet') {
-    const mod = await import('../dist/src/index.js');
+    const mod = await import('../dist/index.mjs');
     if (!mod.default || typeof mod.default.createServer !== 'function') {
-      throw new Error('dist/src/index.js has no default export with createServer');
+      throw new Error('dist/index.mjs has no default export with createServer');
     }
     return workloads(mod.default);
   }

@@ -209,7 +209,7 @@ function markdown(meta, summary) {
     fanout: () => `${p.fanout.connections} connections each doing ${p.fanout.size}-byte round trips concurrently for ${p.fanout.durationMs} ms after ${p.fanout.warmupMs} ms warmup; total round trips/s`,
   };
   for (const w of meta.workloads) lines.push(`- **${w}**: ${desc[w]()}.`);
-  lines.push('', 'Implementations: `crossnet` (dist/src/index.js), `node:net` (the runtime\'s own, same workload code), ' +
+  lines.push('', 'Implementations: `crossnet` (dist/index.mjs), `node:net` (the runtime\'s own, same workload code), ' +
     '`raw` (Node: tcp_wrap handles; Deno: Deno.listen/Deno.connect read/write loops; Bun: Bun.listen/Bun.connect handlers). ' +
     'Peak RSS is the child\'s VmHWM just before exit (median over reps).', '');
 

@@ -8,8 +8,8 @@ const impl = choice === 'builtin' ? 'builtin' : 'crossnet';
 const runtime = typeof globalThis.Deno !== 'undefined' ? 'deno'
   : typeof globalThis.Bun !== 'undefined' ? 'bun' : 'node';
 
-const mod = impl === 'builtin' ? await import('node:net') : await import('../dist/src/index.js');
-if (adapter) mod.setTransport((await import(`../dist/adapters/${adapter}.js`)).transport);
+const mod = impl === 'builtin' ? await import('node:net') : await import('../dist/index.mjs');
+if (adapter) mod.setTransport((await import(`../dist/adapters/${adapter}.mjs`)).transport);
 
 /** The module under test (default export of node:net or crossnet). */
 export const net = mod.default ?? mod;

@@ -1,30 +1,47 @@
-// Process-wide autoSelectFamily defaults. They start from the host runtime's own node:net
-// values (Node 20 and 22+ differ), so crossnet behaves like the runtime it replaces. The host's
-// node:net is loaded only when a default is first needed: connecting to an IP literal never does.
-import { createRequire } from 'node:module';
-import { validateBoolean, validateInt32 } from './validate.js';
+// Process-wide autoSelectFamily defaults. They start from the newest Node's defaults (on, 500 ms)
+// on every runtime and Node version, so one codebase connects the same way everywhere. As on Node,
+// its command-line options (`--[no-]network-family-autoselection`,
+// `--network-family-autoselection-attempt-timeout=N`, also through NODE_OPTIONS) set them.
+import process from 'node:process';
+import { validateBoolean, validateInt32 } from './validate.ts';
 
-type HostDefaults = {
-  getDefaultAutoSelectFamily?: () => boolean;
-  getDefaultAutoSelectFamilyAttemptTimeout?: () => number;
-};
+const NEWEST_FAMILY = true;
+const NEWEST_ATTEMPT_TIMEOUT = 500;
 
 let family: boolean | undefined;
 let attemptTimeout: number | undefined;
-let host: HostDefaults | undefined;
 
-function readHost<T>(name: keyof HostDefaults, fallback: T): T {
-  try {
-    host ??= createRequire(import.meta.url)('node:net') as HostDefaults;
-    const get = host[name] as (() => T) | undefined;
-    return typeof get === 'function' ? get() : fallback;
-  } catch {
-    return fallback;
+/** Node's options as given: execArgv first, then NODE_OPTIONS (Node lets the command line win). */
+function cliOptions(): string[] {
+  const env = process.env.NODE_OPTIONS;
+  return [...(env ? env.split(/\s+/) : []), ...(process.execArgv ?? [])];
+}
+
+function readFamily(): boolean {
+  let value = NEWEST_FAMILY;
+  for (const arg of cliOptions()) {
+    if (arg === '--network-family-autoselection') value = true;
+    else if (arg === '--no-network-family-autoselection') value = false;
   }
+  return value;
+}
+
+function readAttemptTimeout(): number {
+  let value = NEWEST_ATTEMPT_TIMEOUT;
+  const args = cliOptions();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const name = '--network-family-autoselection-attempt-timeout';
+    const text = arg.startsWith(`${name}=`) ? arg.slice(name.length + 1) : arg === name ? args[i + 1] : undefined;
+    const n = text === undefined ? NaN : Number(text);
+    // Node takes the option's value as given (no minimum of 10 as the setter has).
+    if (Number.isInteger(n) && n >= 0) value = n;
+  }
+  return value;
 }
 
 export function getDefaultAutoSelectFamily(): boolean {
-  return (family ??= readHost('getDefaultAutoSelectFamily', true));
+  return (family ??= readFamily());
 }
 
 export function setDefaultAutoSelectFamily(value: boolean): void {
@@ -33,7 +50,7 @@ export function setDefaultAutoSelectFamily(value: boolean): void {
 }
 
 export function getDefaultAutoSelectFamilyAttemptTimeout(): number {
-  return (attemptTimeout ??= readHost('getDefaultAutoSelectFamilyAttemptTimeout', 250));
+  return (attemptTimeout ??= readAttemptTimeout());
 }
 
 export function setDefaultAutoSelectFamilyAttemptTimeout(value: number): void {

@@ -3,15 +3,15 @@
 import dns from 'node:dns';
 import process from 'node:process';
 import { setTimeout } from 'node:timers';
-import { invalidAddressFamily, invalidArgType, invalidIp, ipBlocked, nodeError, systemError, type SystemError } from './errors.js';
-import { isIP } from './ip.js';
-import { requireCapability, surface } from './runtime.js';
-import { getDefaultAutoSelectFamily, getDefaultAutoSelectFamilyAttemptTimeout } from './autoselect.js';
+import { invalidAddressFamily, invalidArgType, invalidIp, ipBlocked, nodeError, systemError, type SystemError } from './errors.ts';
+import { isIP } from './ip.ts';
+import { requireCapability, surface } from './runtime.ts';
+import { getDefaultAutoSelectFamily, getDefaultAutoSelectFamilyAttemptTimeout } from './autoselect.ts';
 import {
   validateBoolean, validateFunction, validateInt32, validateNumber, validateOneOf, validatePort, validateString,
-} from './validate.js';
-import type { Socket } from './socket.js';
-import type { Connection } from './transport.js';
+} from './validate.ts';
+import type { Socket } from './socket.ts';
+import type { Connection } from './transport.ts';
 
 type LookupAddress = { address: string; family: number };
 type LookupOptions = { family: number; hints: number; all?: boolean };

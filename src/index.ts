@@ -1,17 +1,17 @@
 // crossnet's public API: node:net's surface, typed as @types/node's `net` so the two swap freely.
 import type * as NodeNet from 'node:net';
-import { Socket as SocketImpl } from './socket.js';
-import { Server as ServerImpl } from './server.js';
-import { normalizeArgs } from './args.js';
-import { isIP, isIPv4, isIPv6 } from './ip.js';
-import { BlockList as BlockListImpl } from './blocklist.js';
-import { SocketAddress as SocketAddressImpl } from './socketaddress.js';
+import { Socket as SocketImpl } from './socket.ts';
+import { Server as ServerImpl } from './server.ts';
+import { normalizeArgs } from './args.ts';
+import { isIP, isIPv4, isIPv6 } from './ip.ts';
+import { BlockList as BlockListImpl } from './blocklist.ts';
+import { SocketAddress as SocketAddressImpl } from './socketaddress.ts';
 import {
   getDefaultAutoSelectFamily, setDefaultAutoSelectFamily,
   getDefaultAutoSelectFamilyAttemptTimeout, setDefaultAutoSelectFamilyAttemptTimeout,
-} from './autoselect.js';
-import { setDefaultTransport, setTransport, getTransport } from './runtime.js';
-import { detectTransport } from '../adapters/auto.js';
+} from './autoselect.ts';
+import { setDefaultTransport, setTransport, getTransport } from './runtime.ts';
+import { detectTransport } from '../adapters/auto.ts';
 
 setDefaultTransport(detectTransport);
 
@@ -19,12 +19,28 @@ export type Socket = NodeNet.Socket;
 export type Server = NodeNet.Server;
 export type BlockList = NodeNet.BlockList;
 export type SocketAddress = NodeNet.SocketAddress;
+// node:net's option and result types, under the same names (aliases, not re-exports, so the
+// bundled declarations name each type once).
+export type AddressInfo = NodeNet.AddressInfo;
+export type SocketConstructorOpts = NodeNet.SocketConstructorOpts;
+export type TcpSocketConnectOpts = NodeNet.TcpSocketConnectOpts;
+export type IpcSocketConnectOpts = NodeNet.IpcSocketConnectOpts;
+export type SocketConnectOpts = NodeNet.SocketConnectOpts;
+export type NetConnectOpts = NodeNet.NetConnectOpts;
+export type TcpNetConnectOpts = NodeNet.TcpNetConnectOpts;
+export type IpcNetConnectOpts = NodeNet.IpcNetConnectOpts;
+export type ListenOptions = NodeNet.ListenOptions;
+export type SocketReadyState = NodeNet.SocketReadyState;
+export type LookupFunction = NodeNet.LookupFunction;
+export type OnReadOpts = NodeNet.OnReadOpts;
+export type IPVersion = NodeNet.IPVersion;
+export type SocketAddressInitOptions = NodeNet.SocketAddressInitOptions;
+export type ServerOpts = NodeNet.ServerOpts;
+// The transport contract, for adapter authors (setTransport takes any object that implements it).
 export type {
-  AddressInfo, SocketConstructorOpts, TcpSocketConnectOpts, IpcSocketConnectOpts, SocketConnectOpts,
-  NetConnectOpts, TcpNetConnectOpts, IpcNetConnectOpts, ListenOptions, SocketReadyState,
-  LookupFunction, OnReadOpts, IPVersion, SocketAddressInitOptions, ServerOpts,
-} from 'node:net';
-export type { Transport, Connection, Listener, Capabilities } from './transport.js';
+  Transport, Connection, Listener, ListenEvents, Receiver, Capabilities, ConnectTarget, ListenTarget, PendingConnect,
+  Endpoint, IpEndpoint,
+} from './transport.ts';
 
 /**
  * Like Node's, the classes also work when called without `new`, and stay subclassable. A proxy

@@ -1,7 +1,7 @@
 // Which transport the core uses, and the two rules that hold for every adapter callback.
 import process from 'node:process';
-import { unsupported } from './errors.js';
-import type { Capabilities, Connection, Transport } from './transport.js';
+import { unsupported } from './errors.ts';
+import type { Capabilities, Connection, Transport } from './transport.ts';
 
 let current: Transport | undefined;
 let fallback: (() => Transport) | undefined;

@@ -6,14 +6,15 @@ import { Buffer } from 'node:buffer';
 import { getDefaultHighWaterMark } from 'node:stream';
 import {
   invalidArgType, invalidArgValue, nodeError, systemError,
-} from './errors.js';
-import { isPipeName, normalizeArgs, toNumber } from './args.js';
-import { isIP } from './ip.js';
-import { isBlockListLike, type BlockListLike } from './blocklist.js';
-import { applyKeepAlive, getTransport, requireCapability, surface } from './runtime.js';
-import { validateAbortSignal, validateNumber, validatePort } from './validate.js';
-import { Socket } from './socket.js';
-import type { Connection, Endpoint, ListenTarget, Listener } from './transport.js';
+} from './errors.ts';
+import { isPipeName, normalizeArgs, toNumber } from './args.ts';
+import { isIP } from './ip.ts';
+import { isBlockListLike, type BlockListLike } from './blocklist.ts';
+import { applyKeepAlive, getTransport, requireCapability, surface } from './runtime.ts';
+import { validateAbortSignal, validateNumber, validatePort } from './validate.ts';
+import { Socket } from './socket.ts';
+import { ipcIsNamedPipe, NAMED_PIPES, sunPathSize } from './platform.ts';
+import type { Connection, Endpoint, ListenTarget, Listener } from './transport.ts';
 
 export interface ServerOptions {
   allowHalfOpen?: boolean;
@@ -27,8 +28,8 @@ export interface ServerOptions {
 
 type ConnectionListener = (socket: Socket) => void;
 
-/** Longest IPC path the OS takes: all of Linux's 108-byte sun_path (no NUL needed). */
-const MAX_IPC_PATH = 108;
+/** Longest IPC path the OS takes: all of sun_path (no NUL needed); none on Windows (named pipes). */
+const MAX_IPC_PATH = sunPathSize();
 
 function ipFamily(ep: Endpoint): string | undefined {
   return typeof ep === 'string' ? undefined : ep.family;
@@ -133,6 +134,7 @@ export class Server extends EventEmitter {
       return this;
     }
     if (options.path && isPipeName(options.path)) {
+      if (ipcIsNamedPipe()) requireCapability('namedPipes', NAMED_PIPES);
       const path = this._pipeName = options.path;
       const backlog = (options.backlog as number) || backlogFromArgs;
       if (backlog) requireCapability('ipcBacklog', 'server.listen() on an IPC path with a backlog');
@@ -140,7 +142,7 @@ export class Server extends EventEmitter {
       const writableAll = options.writableAll === true;
       if (readableAll || writableAll) requireCapability('ipcPermissions', 'readableAll/writableAll');
       if (path.startsWith('\0')) requireCapability('abstractIpc', 'abstract IPC socket names');
-      if (Buffer.byteLength(path) > MAX_IPC_PATH) {
+      if (MAX_IPC_PATH !== undefined && Buffer.byteLength(path) > MAX_IPC_PATH) {
         // The OS would truncate it; fail as libuv's uv_pipe_bind2 does instead.
         this._handle = new ServerHandle(null, this);
         this._failListen(systemError('EINVAL', 'listen', path, -1, true));

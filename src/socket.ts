@@ -5,14 +5,15 @@ import process from 'node:process';
 import { setTimeout, clearTimeout, setImmediate } from 'node:timers';
 import {
   AbortError, codeOfErrno, invalidArgType, invalidFdType, missingArgs, nodeError, outOfRange, unsupported, systemError, type SystemError,
-} from './errors.js';
-import { normalizeArgs, normalizedArgs, type Normalized } from './args.js';
-import { applyKeepAlive, getTransport, hasCapability, requireCapability, surface } from './runtime.js';
-import { validateAbortSignal, validateFunction, validateInt32, validateNumber, validateString } from './validate.js';
-import { isBlockListLike, type BlockListLike } from './blocklist.js';
-import { connectTcp } from './connect.js';
-import { IdleTimer } from './idle-timer.js';
-import type { Connection, ConnectTarget, Endpoint, PendingConnect, Receiver } from './transport.js';
+} from './errors.ts';
+import { normalizeArgs, normalizedArgs, type Normalized } from './args.ts';
+import { applyKeepAlive, getTransport, hasCapability, requireCapability, surface } from './runtime.ts';
+import { validateAbortSignal, validateFunction, validateInt32, validateNumber, validateString } from './validate.ts';
+import { isBlockListLike, type BlockListLike } from './blocklist.ts';
+import { connectTcp } from './connect.ts';
+import { IdleTimer } from './idle-timer.ts';
+import { ipcIsNamedPipe, NAMED_PIPES } from './platform.ts';
+import type { Connection, ConnectTarget, Endpoint, PendingConnect, Receiver } from './transport.ts';
 
 type Timer = ReturnType<typeof setTimeout>;
 type OnRead = {
@@ -57,7 +58,21 @@ function toInfo(ep: Endpoint | undefined): IpInfo | undefined {
 }
 
 function onReadableStreamEnd(this: Socket): void {
-  if (!this.allowHalfOpen) this.write = writeAfterFIN;
+  if (!this.allowHalfOpen) {
+    this.write = writeAfterFIN;
+    // stream.Readable calls end() a tick after 'end'; Socket.end() defers that call (endAfterFIN).
+    if (this.writable) this._endAfterFIN = true;
+  }
+}
+
+// The end() that the peer's FIN calls for (allowHalfOpen false), run after the ticks and
+// microtasks that reacted to the FIN, so what they write goes out before our FIN. On Node,
+// node:tls (and HTTP/2) drive a net.Socket's native handle themselves: the socket's JS side never
+// sees the FIN, and TLS answers it (close_notify, two ticks after 'end') on a socket not yet ended.
+// Any other stream, a crossnet socket included, they drive as a JS stream (JSStreamSocket), and
+// with Node's end-on-next-tick that answer met writeAfterFIN: EPIPE on both sockets.
+function endAfterFIN(s: Socket): void {
+  if (s.readableEnded && s.writable && !s.writableEnded && !s.destroyed) (Duplex.prototype.end as () => unknown).call(s);
 }
 
 // Once the peer ended and allowHalfOpen is false, a write after our own end is EPIPE, as on Node.
@@ -125,6 +140,7 @@ export class Socket extends Duplex {
   _bytesDispatched = 0;
   _reading = false;
   _resetAndClosing = false;
+  _endAfterFIN = false;
   _aborted = false;
   _isIpc = false;
   _refed = true;
@@ -445,6 +461,7 @@ export class Socket extends Duplex {
     const path = options.path;
     if (path) {
       validateString(path, 'options.path');
+      if (ipcIsNamedPipe()) requireCapability('namedPipes', NAMED_PIPES);
       this._isIpc = true;
       this._startConnect({ kind: 'ipc', path }, path, undefined, undefined);
     } else {
@@ -635,6 +652,13 @@ export class Socket extends Duplex {
   // ---- ending ----------------------------------------------------------------------------------
 
   override end(...args: unknown[]): this {
+    if (this._endAfterFIN) {
+      this._endAfterFIN = false;
+      if (args.length === 0 && this.readableEnded && this.writable) {
+        setImmediate(endAfterFIN, this);
+        return this;
+      }
+    }
     (Duplex.prototype.end as (...a: unknown[]) => unknown).apply(this, args);
     return this;
   }

@@ -120,6 +120,8 @@ export interface Capabilities {
   ipcPermissions: boolean;
   /** Linux abstract-namespace IPC names (`'\0name'`). */
   abstractIpc: boolean;
+  /** Windows named pipes (`\\.\pipe\name`): every IPC path on Windows is one. Consulted on Windows only. */
+  namedPipes: boolean;
   /** Adopt an existing descriptor (`fd` options, listen on `{ fd }`). */
   adoptFd: boolean;
   typeOfService: boolean;

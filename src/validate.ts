@@ -1,5 +1,5 @@
 // Argument validators with Node's error classes, codes and messages.
-import { badPort, invalidArgType, invalidArgValue, outOfRange } from './errors.js';
+import { badPort, invalidArgType, invalidArgValue, outOfRange } from './errors.ts';
 
 export function validateNumber(value: unknown, name: string, min?: number, max?: number): asserts value is number {
   if (typeof value !== 'number') throw invalidArgType(name, 'number', value);

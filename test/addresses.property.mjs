@@ -4,7 +4,7 @@
 // Set FC_SEED / FC_RUNS to replay or lengthen a run.
 import * as nodeNet from 'node:net';
 import fc from 'fast-check';
-import * as crossnet from '../dist/src/index.js';
+import * as crossnet from '../dist/index.mjs';
 
 const RUNS = Number(process.env.FC_RUNS || 10000);
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;

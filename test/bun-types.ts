@@ -3,7 +3,7 @@
 // Not in @types/bun, so left out here and exercised at run time by test/contract-bun.mjs instead:
 // `fd` on sockets and listeners, and `getsockname` on listeners.
 import type { Socket, TCPSocketListener } from 'bun';
-import type { BunListener, BunSocket } from '../adapters/bun.js';
+import type { BunListener, BunSocket } from '../adapters/bun.ts';
 
 type Satisfies<Real, Used> = [Real] extends [Used] ? true : false;
 type MustHold<T extends true> = T;

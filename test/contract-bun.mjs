@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { transport } from '../dist/adapters/bun.js';
+import { transport } from '../dist/adapters/bun.mjs';
 
 if (typeof globalThis.Bun === 'undefined') {
   console.error('run this with bun');
@@ -521,7 +521,7 @@ test('adopt: a connected descriptor, and listen on a descriptor', async () => {
 
 test('unref: an unref\'d listener and connection let the process exit', async () => {
   const script = path.join(tmp, 'unref.mjs');
-  const mod = new URL('../dist/adapters/bun.js', import.meta.url).href;
+  const mod = new URL('../dist/adapters/bun.mjs', import.meta.url).href;
   fs.writeFileSync(script, `
     import { transport } from ${JSON.stringify(mod)};
     transport.listen({ kind: 'tcp', address: '127.0.0.1', port: 0, family: 4, backlog: 511, ipv6Only: false, reusePort: false },

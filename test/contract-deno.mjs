@@ -1,6 +1,6 @@
 // Contract test for adapters/deno.ts on loopback. Build first, then:
 //   node_modules/.bin/deno run -A test/contract-deno.mjs
-import { transport } from '../dist/adapters/deno.js';
+import { transport } from '../dist/adapters/deno.mjs';
 
 const results = [];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -558,7 +558,7 @@ async function runChild(code, flags = []) {
   clearTimeout(timer);
   return { code: out.code, signal: out.signal, stdout: new TextDecoder().decode(out.stdout), stderr: new TextDecoder().decode(out.stderr) };
 }
-const adapterUrl = new URL('../dist/adapters/deno.js', import.meta.url).href;
+const adapterUrl = new URL('../dist/adapters/deno.mjs', import.meta.url).href;
 
 await test('unref: an unref\'d listener and connection let the process exit', async () => {
   const r = await runChild(`

@@ -5,15 +5,15 @@ import { spawnSync } from 'node:child_process';
 
 const explicit = `
   process.binding = () => { throw new Error('No such module: tcp_wrap'); };
-  const net = await import('../dist/src/index.js');
-  const { transport } = await import('../dist/adapters/node.js');
+  const net = await import('../dist/index.mjs');
+  const { transport } = await import('../dist/adapters/node.mjs');
   try { net.setTransport(transport); console.log('no error'); } catch (err) { console.log(err.message); }
 `;
 const automatic = `
   process.binding = () => { throw new Error('No such module: tcp_wrap'); };
   const warnings = [];
   process.on('warning', (w) => warnings.push(w.code));
-  const { default: net } = await import('../dist/src/index.js');
+  const { default: net } = await import('../dist/index.mjs');
   const server = net.createServer((s) => s.end('fallback works'));
   server.listen(0, '127.0.0.1', () => {
     const c = net.connect(server.address().port, '127.0.0.1');

@@ -1,6 +1,6 @@
 // The core copes with an adapter that calls back before connect() returns (the contract allows
 // it; an in-memory adapter will): here a transport that refuses every connect synchronously.
-import * as net from '../dist/src/index.js';
+import * as net from '../dist/index.mjs';
 
 const base = net.getTransport();
 net.setTransport({
