@@ -407,6 +407,8 @@ const SWEEP_MAPPED = {
   ],
 };
 
+// IPv4-mapped IPv6 rule text (`::ffff:1.2.3.4`) reads differently before Node 24.22 / 26.9: those
+// rows are in addresses-blocklist-26.test.mjs.
 const FROM_JSON = [
   [["Address: IPv4 10.0.0.5"], ["Address: IPv4 10.0.0.5"]],
   [["Subnet: IPv4 192.168.1.0/24"], ["Subnet: IPv4 192.168.1.0/24"]],
@@ -416,8 +418,6 @@ const FROM_JSON = [
   [["Range: IPv6 2001:db8:1234::1-2001:db8:1234::10"], ["Range: IPv6 2001:db8:1234::1-2001:db8:1234::10"]],
   [["Address: IPv4 10.0.0.5", "Address: IPv4 10.0.0.6"], ["Address: IPv4 10.0.0.6", "Address: IPv4 10.0.0.5"]],
   [["Subnet: IPv4 10.0.0.0/8", "Subnet: IPv6 fe80::/10"], ["Subnet: IPv6 fe80::/10", "Subnet: IPv4 10.0.0.0/8"]],
-  [["Address: IPv6 ::ffff:1.2.3.4"], ["Address: IPv6 ::255.255.0.1"]],
-  [["Subnet: IPv6 ::ffff:1.2.3.0/120"], []],
   [["Address: IPv4 1.2.3.4 and IPv6 ::1"], ["Address: IPv4 1.2.3.4"]],
   [["junk"], []],
   [["Address:IPv4 1.2.3.4"], []],
@@ -801,7 +801,8 @@ t('BlockList.fromJSON: rule strings, searched rather than matched whole, Node\'s
 }, { since: '24.5.0' });
 
 t('BlockList.fromJSON: a round trip through toJSON keeps every answer', () => {
-  // IPv4-mapped IPv6 rule text does not survive fromJSON (see the quirks above): leave those out.
+  // IPv4-mapped IPv6 rule text survives fromJSON only from Node 24.22 / 26.9 on: leave those out
+  // here (addresses-blocklist-26.test.mjs has the round trip with them).
   const { rules, probes } = mixedCase();
   const kept = rules.filter(([, x, y]) => !(`${x}${y}`.includes(':') && `${x}${y}`.includes('.')));
   assert.ok(kept.length > 700 && kept.length < rules.length);

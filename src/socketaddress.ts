@@ -1,8 +1,8 @@
 // net.SocketAddress: an IP address, port and IPv6 flow label, validated and normalised the way
 // Node's C++ does it (libuv's inet_pton / inet_ntop), without touching node:net.
 import { inspect } from 'node:util';
-import { parseIPv4, parseIPv6, formatIPv4, formatIPv6 } from './ip.js';
-import { invalidArgType, invalidArgValue, outOfRange, badPort, nodeError } from './errors.js';
+import { parseIPv4, parseIPv6, formatIPv4, formatIPv6 } from './ip.ts';
+import { invalidArgType, invalidArgValue, outOfRange, badPort, nodeError } from './errors.ts';
 
 /** Where an address sits for comparisons: plain IPv4, IPv4-mapped IPv6 (::ffff:a.b.c.d), other IPv6. */
 export const KIND_V4 = 0;
@@ -21,6 +21,11 @@ export interface AddressState {
   readonly v4: number;
   /** Eight 16-bit words; IPv4 lifted to ::ffff:a.b.c.d. */
   readonly w: Uint16Array;
+  /**
+   * The zone id text after `%` (up to a NUL), when the IPv6 text had one. libuv turns it into the
+   * sin6_scope_id Node compares when removing BlockList subnets and ranges; nothing else reads it.
+   */
+  readonly zone?: string;
 }
 
 export interface SocketAddressInitOptions {
@@ -55,7 +60,11 @@ export function parseAddress(address: string, family: 'ipv4' | 'ipv6', port = 0,
   }
   const w = new Uint16Array(8);
   if (!parseIPv6(address, w)) return undefined;
-  return fromWords(w, port, flowlabel);
+  const state = fromWords(w, port, flowlabel);
+  const nul = address.indexOf('\0');
+  const pct = address.indexOf('%');
+  if (pct >= 0 && (nul < 0 || pct < nul)) (state as { zone?: string }).zone = address.slice(pct + 1, nul < 0 ? address.length : nul);
+  return state;
 }
 
 export function fromIPv4(v: number, port = 0): AddressState {
