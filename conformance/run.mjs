@@ -116,7 +116,7 @@ if (flag('--matrix')) {
   console.log(`\n${md}`);
 }
 
-console.log(`\nRequired cells (crossnet on every runtime, node:net on Node): ${verdict.passed} passed, ${verdict.failed} failed`);
+console.log(`\nRequired cells (crossnet on every runtime, node:net on every Node): ${verdict.passed} passed, ${verdict.failed} failed`);
 console.log(`Recorded differences of Deno's and Bun's own node:net: ${verdict.builtinDiffs} failing cells`);
 console.log(`${verdict.passed} passed, ${verdict.failed} failed`);
 if (flag('--check') && (verdict.failed > 0 || ran.some((c) => !c.ref && !c.results.length))) process.exit(1);
