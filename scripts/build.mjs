@@ -25,6 +25,23 @@ export const entries = {
   'adapters/bun': 'adapters/bun.ts',
 };
 
+/**
+ * `import { x } from 'node:fs'` in an ES module makes Node build the module's whole export list,
+ * which runs every lazy getter of the builtin (fs.promises, util.parseArgs, dns.promises, …): about
+ * a dozen internal modules crossnet never uses. The bundle asks the runtime for each builtin with
+ * process.getBuiltinModule (Node >= 20.16, Deno, Bun) and reads properties only when used.
+ */
+const builtinsOnDemand = {
+  name: 'builtins-on-demand',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'builtin' }));
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
+      contents: `module.exports = globalThis.process.getBuiltinModule(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync(dist, { recursive: true, force: true });
 
 await build({
@@ -37,8 +54,9 @@ await build({
   format: 'esm',
   platform: 'neutral',
   target: 'es2022',
-  // Runtime modules stay imports of the runtime; nothing from node_modules is bundled.
-  external: ['node:*', 'bun:*'],
+  // Runtime modules are the runtime's; nothing from node_modules is bundled.
+  external: ['bun:*'],
+  plugins: [builtinsOnDemand],
   // Class fields as assignments, as tsc emits them (useDefineForClassFields: false).
   tsconfig: join(root, 'tsconfig.json'),
   // Classes keep their source names (net.SocketAddress.name, util.inspect output) where a bundler would rename.

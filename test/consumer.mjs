@@ -3,7 +3,7 @@
 // echo; the consumer's `tsc` (nodenext and bundler; the newest and the oldest @types/node) checks
 // that crossnet stands in for node:net; publint and @arethetypeswrong/cli check the tarball.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +87,14 @@ for (const [label, pkg] of Object.entries(typesDirs)) {
 // resolution predates package "exports", so only the package root resolves there.
 check('publint (strict)', bin('publint'), ['run', tarball, '--strict'], { expect: /All good/ });
 check('attw (node16 profile)', bin('attw'), [tarball, '--profile', 'node16', '--format', 'ascii']);
+
+// 5. The JSR config (deno.json) publishes the same version and entry points as package.json.
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const jsr = JSON.parse(readFileSync(join(root, 'deno.json'), 'utf8'));
+const npmEntries = Object.keys(pkg.exports).filter((k) => k !== './package.json');
+const same = jsr.version === pkg.version && JSON.stringify(Object.keys(jsr.exports)) === JSON.stringify(npmEntries);
+console.log(`${same ? 'ok  ' : 'FAIL'} deno.json: version ${jsr.version} and entries ${Object.keys(jsr.exports).join(' ')} match package.json`);
+if (same) passed++; else failed++;
 
 rmSync(work, { recursive: true, force: true });
 console.log(`${passed} passed, ${failed} failed`);
