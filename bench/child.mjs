@@ -38,6 +38,13 @@ async function loadWorkloads() {
     const mod = await import(`./raw-${runtime}.mjs`);
     return mod.workloads;
   }
+  if (job.impl === 'sockets') {
+    // crossnet/sockets (Web Streams) clients against crossnet net servers: throughput and pingpong.
+    const [{ workloads }, net, sockets] = await Promise.all([
+      import('./workloads-sockets.mjs'), import('../dist/index.mjs'), import('../dist/sockets.mjs'),
+    ]);
+    return workloads(net.default, sockets);
+  }
   const { workloads } = await import('./workloads-net.mjs');
   if (job.impl === 'node:net') return workloads((await import('node:net')).default);
   if (job.impl === 'crossnet') {

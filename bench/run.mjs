@@ -1,5 +1,5 @@
 // Benchmarks crossnet against each runtime's own node:net and its raw socket API. Usage:
-//   node bench/run.mjs [--quick] [--reps N] [--runtimes node,deno,bun] [--impls crossnet,node:net,raw]
+//   node bench/run.mjs [--quick] [--reps N] [--runtimes node,deno,bun] [--impls crossnet,node:net,raw,sockets]
 //                      [--workloads throughput,pingpong,connect-seq,connect-c50,fanout]
 // Each measurement runs in its own child process (so peak RSS is per measurement), one at a time,
 // interleaved: rep 1 of every combination, then rep 2, … Prints a Markdown table of medians and
@@ -19,10 +19,14 @@ const RUNTIMES = {
   deno: [bin('deno'), ['run', '-A', '--quiet']],
   bun: [bin('bun'), []],
 };
-const IMPLS = ['crossnet', 'node:net', 'raw'];
+const IMPLS = ['crossnet', 'node:net', 'raw', 'sockets'];
+// `sockets`: crossnet/sockets (WinterTC Sockets API, Web Streams) clients against crossnet net
+// servers, for the workloads below only; its ratio to `crossnet` is the Web-Streams layer's cost.
+const SOCKETS_WORKLOADS = ['throughput', 'pingpong'];
+const supports = (impl, workload) => impl !== 'sockets' || SOCKETS_WORKLOADS.includes(workload);
 const MiB = 1024 * 1024;
 
-// Workload sizes. quick keeps all 45 combinations × 5 reps well under 2 minutes on 2 cores.
+// Workload sizes. quick keeps all 51 combinations × 5 reps well under 2 minutes on 2 cores.
 const PARAMS = {
   quick: {
     throughput: { bytes: 256 * MiB, warmupBytes: 16 * MiB, chunk: 64 * 1024 },
@@ -145,6 +149,7 @@ const median = (xs) => {
 function summarize(measurements) {
   const rows = [];
   for (const runtime of runtimes) for (const workload of workloads) for (const impl of impls) {
+    if (!supports(impl, workload)) continue;
     const mine = measurements.filter((m) => m.runtime === runtime && m.workload === workload && m.impl === impl);
     const ok = mine.filter((m) => m.ok);
     const values = ok.map((m) => m.value);
@@ -178,7 +183,15 @@ function summarize(measurements) {
       targetRssVsNodeNet: TARGET.rssVsNodeNet,
     });
   }
-  return { rows, ratios };
+  const socketsRatios = [];
+  if (impls.includes('sockets')) {
+    for (const runtime of runtimes) for (const workload of workloads.filter((w) => supports('sockets', w))) {
+      const ws = find(runtime, workload, 'sockets');
+      const cn = find(runtime, workload, 'crossnet');
+      socketsRatios.push({ runtime, workload, vsCrossnet: ratio(ws, cn, 'median'), rssVsCrossnet: ratio(ws, cn, 'peakRssMiB') });
+    }
+  }
+  return { rows, ratios, socketsRatios };
 }
 
 const fmt = (x) => {
@@ -210,7 +223,9 @@ function markdown(meta, summary) {
   };
   for (const w of meta.workloads) lines.push(`- **${w}**: ${desc[w]()}.`);
   lines.push('', 'Implementations: `crossnet` (dist/index.mjs), `node:net` (the runtime\'s own, same workload code), ' +
-    '`raw` (Node: tcp_wrap handles; Deno: Deno.listen/Deno.connect read/write loops; Bun: Bun.listen/Bun.connect handlers). ' +
+    '`raw` (Node: tcp_wrap handles; Deno: Deno.listen/Deno.connect read/write loops; Bun: Bun.listen/Bun.connect handlers), ' +
+    '`sockets` (throughput and pingpong only: the client is crossnet/sockets, the WinterTC Sockets API over crossnet, reading ' +
+    'socket.readable and writing socket.writable; the server is crossnet net; in throughput the server sends and the client reads). ' +
     'Peak RSS is the child\'s VmHWM just before exit (median over reps).', '');
 
   lines.push('## Results (median [min – max] over reps)', '');
@@ -232,6 +247,14 @@ function markdown(meta, summary) {
         `${cell(q.vsRaw, q.targetVsRaw)} (≥ ${q.targetVsRaw.toFixed(2)}) | ${cell(q.rssVsNodeNet, q.targetRssVsNodeNet, false)} |`);
     }
   }
+  if (summary.socketsRatios.length) {
+    lines.push('', '## crossnet/sockets (Web Streams) against crossnet net (ratios of medians: the cost of the Web-Streams layer)', '');
+    lines.push('| runtime | workload | sockets / crossnet | peak RSS sockets / crossnet |');
+    lines.push('| --- | --- | ---: | ---: |');
+    for (const q of summary.socketsRatios) {
+      lines.push(`| ${q.runtime} | ${q.workload} | ${q.vsCrossnet == null ? '—' : q.vsCrossnet.toFixed(2)} | ${q.rssVsCrossnet == null ? '—' : q.rssVsCrossnet.toFixed(2)} |`);
+    }
+  }
   // One line per distinct error of a runtime × impl, naming the workloads it hit.
   const errors = new Map();
   for (const r of summary.rows) for (const e of r.errors) {
@@ -250,7 +273,9 @@ function markdown(meta, summary) {
 }
 
 const combos = [];
-for (const runtime of runtimes) for (const workload of workloads) for (const impl of impls) combos.push({ runtime, impl, workload });
+for (const runtime of runtimes) for (const workload of workloads) for (const impl of impls) {
+  if (supports(impl, workload)) combos.push({ runtime, impl, workload });
+}
 
 const startedAt = Date.now();
 const versions = Object.fromEntries(runtimes.map((r) => [r, version(r)]));

@@ -9,7 +9,7 @@
 // Usage: node scripts/build.mjs
 import { build } from 'esbuild';
 import { generateDtsBundle } from 'dts-bundle-generator';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -23,22 +23,46 @@ export const entries = {
   'adapters/node-net': 'adapters/node-net.ts',
   'adapters/deno': 'adapters/deno.ts',
   'adapters/bun': 'adapters/bun.ts',
+  sockets: 'src/sockets.ts',
 };
 
 /**
- * `import { x } from 'node:fs'` in an ES module makes Node build the module's whole export list,
- * which runs every lazy getter of the builtin (fs.promises, util.parseArgs, dns.promises, …): about
- * a dozen internal modules crossnet never uses. The bundle asks the runtime for each builtin with
- * process.getBuiltinModule (Node >= 20.16, Deno, Bun) and reads properties only when used.
+ * `import { x } from 'node:fs'` in an ES module makes Node build the builtin's whole export list,
+ * which runs every lazy getter of it (fs.promises, util.parseArgs, dns.promises, …): a dozen
+ * internal modules crossnet never uses. So the bundle asks the runtime for each builtin with
+ * process.getBuiltinModule (Node >= 20.16, Deno, Bun) and reads only the names the importing file
+ * imports, once, as CommonJS destructuring would (no per-property getters, which cost Bun ~10 MiB).
  */
 const builtinsOnDemand = {
   name: 'builtins-on-demand',
   setup(b) {
-    b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'builtin' }));
-    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
-      contents: `module.exports = globalThis.process.getBuiltinModule(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
+    b.onResolve({ filter: /^node:/ }, (args) => {
+      const names = new Set();
+      let hasDefault = false;
+      const text = readFileSync(args.importer, 'utf8');
+      const quoted = args.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      for (const [, clause] of text.matchAll(new RegExp(`import\\s+([^;]*?)\\s+from\\s+['"]${quoted}['"]`, 'g'))) {
+        if (/^type\s/.test(clause)) continue;
+        if (clause.includes('*')) throw new Error(`${args.importer}: import ${args.path} by name or as default, not as a namespace`);
+        const [def, braces] = clause.includes('{') ? clause.split('{') : [clause, ''];
+        if (def.replace(',', '').trim()) hasDefault = true;
+        for (const item of braces.replace('}', '').split(',')) {
+          const name = item.trim().split(/\s+as\s+/)[0];
+          if (name && !name.startsWith('type ')) names.add(name);
+        }
+      }
+      return { path: `${args.path}?${[...names].sort().join(',')}${hasDefault ? '&default' : ''}`, namespace: 'builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
+      const [id, rest] = args.path.split('?');
+      const [list] = rest.split('&');
+      const names = list ? list.split(',') : [];
+      return {
+        contents: `const m = globalThis.process.getBuiltinModule(${JSON.stringify(id)});\nexport default m;\n`
+          + (names.length ? `export const { ${names.join(', ')} } = m;\n` : ''),
+        loader: 'js',
+      };
+    });
   },
 };
 
@@ -59,8 +83,6 @@ await build({
   plugins: [builtinsOnDemand],
   // Class fields as assignments, as tsc emits them (useDefineForClassFields: false).
   tsconfig: join(root, 'tsconfig.json'),
-  // Classes keep their source names (net.SocketAddress.name, util.inspect output) where a bundler would rename.
-  keepNames: true,
   legalComments: 'none',
   logLevel: 'warning',
 });

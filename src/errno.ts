@@ -6,7 +6,7 @@
 //   3. else the codes libuv defines itself (getaddrinfo errors, EOF, ...): fixed in uv/errno.h.
 // Only the messages are kept here: libuv's uv_strerror strings, the same on every platform.
 import { constants } from 'node:os';
-import * as util from 'node:util';
+import util from 'node:util';
 import process from 'node:process';
 
 /** libuv's messages, by code (as Node 24 prints them; a newer libuv's extra codes come from the runtime). */
