@@ -10,9 +10,11 @@
 // - The hidden connect options `localAddress`/`localPort`, and `fd` on both connect and listen, work.
 import process from 'node:process';
 import type {
-  Capabilities, Connection, ConnectTarget, Endpoint, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver, Transport,
+  BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver,
+  Transport,
 } from '../src/transport.ts';
 import { ERRNO, errnoCode, osErrnoCode } from '../src/errno.ts';
+import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../src/ip.ts';
 import { sunPathSize } from '../src/platform.ts';
 
 // ---- the slice of Bun's API used here (bun-types describes more; kept local so no Bun type leaks) ----
@@ -109,6 +111,8 @@ interface Libc {
   bind?(fd: number, addr: Uint8Array, len: number): number;
   connect?(fd: number, addr: Uint8Array, len: number): number;
   close?(fd: number): number;
+  setsockopt?(fd: number, level: number, name: number, value: Int32Array, len: number): number;
+  getsockname?(fd: number, addr: Uint8Array, len: Uint32Array): number;
   errno?(): number;
 }
 
@@ -139,6 +143,8 @@ function libc(): Libc | null {
     symbols.bind = { args: ['i32', 'ptr', 'u32'], returns: 'i32' };
     symbols.connect = { args: ['i32', 'ptr', 'u32'], returns: 'i32' };
     symbols.close = { args: ['i32'], returns: 'i32' };
+    symbols.setsockopt = { args: ['i32', 'i32', 'i32', 'ptr', 'u32'], returns: 'i32' };
+    symbols.getsockname = { args: ['i32', 'ptr', 'ptr'], returns: 'i32' };
     symbols.__errno_location = { args: [], returns: 'ptr' };
   }
   for (const name of names) {
@@ -156,6 +162,8 @@ function libc(): Libc | null {
       bind: sym.bind as Libc['bind'],
       connect: sym.connect as Libc['connect'],
       close: sym.close as Libc['close'],
+      setsockopt: sym.setsockopt as Libc['setsockopt'],
+      getsockname: sym.getsockname as Libc['getsockname'],
       errno: errnoAt ? () => read.i32(errnoAt(), 0) : undefined,
     };
     break;
@@ -663,11 +671,49 @@ function bindable(address: string): boolean {
 
 // ---- transport ----
 
+/** connect(2) a bound unix socket of ours (immediate for a unix socket); Bun.connect({ fd }) takes it on. */
+function connectBound(bound: BunBound, path: string): number {
+  const c = libc()!;
+  const bytes = Buffer.from(path);
+  if (bytes.length > SUN_PATH) {
+    bound.close();
+    throw 'EINVAL';
+  }
+  const addr = new Uint8Array(2 + (path.startsWith('\0') ? bytes.length : Math.min(bytes.length + 1, SUN_PATH)));
+  addr[0] = AF_UNIX;
+  addr.set(bytes, 2);
+  const fd = bound.take();
+  if (c.connect!(fd, addr, addr.length) !== 0) {
+    const code = errnoName(c.errno!());
+    closeFd(fd, bound.path);
+    throw code;
+  }
+  return fd;
+}
+
 function connect(target: ConnectTarget, done: (err: string | null, conn?: Connection) => void): PendingConnect {
   const B = bun();
   let p: Pending;
   let options: Record<string, unknown>;
-  if (target.kind === 'tcp') {
+  if (target.kind === 'tcp' && target.bound) {
+    // Bun cannot connect a descriptor of ours and report the outcome (it takes one as connected):
+    // release the bound socket and have Bun bind the same address and port for its connect.
+    const ep = target.bound.endpoint() as { address: string; port: number; family: string };
+    target.bound.close();
+    p = new Pending('tcp', '', done);
+    const mismatch = (ep.family === 'IPv6') !== (target.family === 6);
+    if (mismatch) {
+      // What connect(2) answers for an address of the other family (a sockaddr_in is too short for AF_INET6).
+      p.inCall = true; // answered after connect() returns
+      p.settle(ep.family === 'IPv6' ? 'EINVAL' : 'EAFNOSUPPORT');
+      p.inCall = false;
+      return p;
+    }
+    options = { hostname: target.address, port: target.port, allowHalfOpen: true, socket: clientHandlers, data: p,
+      localAddress: ep.address, localPort: ep.port };
+    p.bindStep = true;
+    p.localAddress = ep.address;
+  } else if (target.kind === 'tcp') {
     p = new Pending('tcp', '', done);
     options = { hostname: target.address, port: target.port, allowHalfOpen: true, socket: clientHandlers, data: p };
     if (target.localAddress || target.localPort) {
@@ -679,7 +725,7 @@ function connect(target: ConnectTarget, done: (err: string | null, conn?: Connec
     p = new Pending('ipc', target.path, done);
     let fd: number;
     try {
-      fd = unixFd(target.path, 'connect');
+      fd = target.bound ? connectBound(target.bound as BunBound, target.path) : unixFd(target.path, 'connect');
     } catch (err) {
       p.cancelled = true;
       process.nextTick(done, err as string);
@@ -708,10 +754,11 @@ function unlink(path: string): void {
   }
 }
 
-function listen(target: ListenTarget, events: ListenEvents, done: (err: string | null, listener?: Listener) => void): void {
+function listen(target: ListenTarget, events: ListenEvents): Listener {
   const B = bun();
   const state: ListenState = { events, kind: target.kind === 'ipc' ? 'ipc' : 'tcp', path: target.kind === 'ipc' ? target.path : '' };
   const options: Record<string, unknown> = { allowHalfOpen: true, socket: serverHandlers, data: state };
+  let ownFd = -1; // a descriptor made here (unixFd, bind): Bun knows no path for it, so the file is ours to unlink
   if (target.kind === 'tcp') {
     options.hostname = target.address;
     options.port = target.port;
@@ -719,9 +766,19 @@ function listen(target: ListenTarget, events: ListenEvents, done: (err: string |
     options.reusePort = target.reusePort;
   } else if (target.kind === 'fd') {
     options.fd = target.fd;
+  } else if (target.kind === 'bound') {
+    const bound = target.bound as BunBound;
+    state.kind = bound.kind;
+    state.path = bound.path;
+    options.fd = ownFd = bound.take();
+    if (libc()!.listen(ownFd, target.backlog) !== 0) {
+      const code = errnoName(libc()!.errno!());
+      closeFd(ownFd, state.path);
+      throw code;
+    }
+    if (state.kind === 'tcp') ownFd = -1; // only a socket file needs our unlink
   }
   let handle: BunListener;
-  let ownFd = -1; // a descriptor unixFd made: Bun knows no path for it, so the file is ours to unlink
   try {
     if (target.kind === 'ipc') {
       ownFd = unixFd(target.path, 'bind', target.backlog);
@@ -730,12 +787,8 @@ function listen(target: ListenTarget, events: ListenEvents, done: (err: string |
     }
     handle = B.listen(options);
   } catch (err) {
-    if (ownFd >= 0) {
-      libc()!.close!(ownFd);
-      unlink(target.kind === 'ipc' ? target.path : '');
-    }
-    process.nextTick(done, typeof err === 'string' ? err : codeOf(err));
-    return;
+    if (ownFd >= 0) closeFd(ownFd, state.path);
+    throw typeof err === 'string' ? err : codeOf(err);
   }
   if (target.kind === 'fd') {
     const out: { address?: string } = {};
@@ -746,7 +799,7 @@ function listen(target: ListenTarget, events: ListenEvents, done: (err: string |
     }
     if (out.address === undefined) state.kind = 'ipc';
   }
-  libc()?.listen(handle.fd, target.backlog);
+  if (target.kind !== 'bound') libc()?.listen(handle.fd, target.backlog);
   if (target.kind === 'ipc' && (target.readableAll || target.writableAll) && !target.path.startsWith('\0')) {
     // libuv's uv_pipe_chmod: add r/w for everyone to the socket file's current mode.
     try {
@@ -757,11 +810,124 @@ function listen(target: ListenTarget, events: ListenEvents, done: (err: string |
     } catch (err) {
       handle.stop(true);
       if (ownFd >= 0) unlink(target.path);
-      process.nextTick(done, `uv_pipe_chmod ${codeOf(err)}`);
-      return;
+      throw `uv_pipe_chmod ${codeOf(err)}`;
     }
   }
-  process.nextTick(done, null, new BunListenerImpl(handle, state, ownFd >= 0));
+  return new BunListenerImpl(handle, state, ownFd >= 0 && !state.path.startsWith('\0'));
+}
+
+function closeFd(fd: number, path: string): void {
+  libc()!.close!(fd);
+  if (path && !path.startsWith('\0')) unlink(path);
+}
+
+// ---- net.BoundSocket: socket(2) and bind(2) through bun:ffi (Bun.listen binds and listens at once) ----
+
+const AF_UNIX = 1;
+const AF_INET = 2;
+const AF_INET6 = 10;
+const SOCK_STREAM_NB = 1 | 0o4000 | 0o2000000; // SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC
+const SOL_SOCKET = 1;
+const SO_REUSEADDR = 2;
+const SO_REUSEPORT = 15;
+const IPPROTO_IPV6 = 41;
+const IPV6_V6ONLY = 26;
+
+/** A sockaddr_in/sockaddr_in6 for an IP literal (Linux layout, little-endian sa_family_t). */
+function sockaddr(address: string, port: number, family: 4 | 6): Uint8Array {
+  const sa = new Uint8Array(family === 6 ? 28 : 16);
+  sa[0] = family === 6 ? AF_INET6 : AF_INET;
+  sa[2] = port >> 8;
+  sa[3] = port & 255;
+  if (family === 4) {
+    const v = parseIPv4(address);
+    if (v < 0) throw 'EINVAL';
+    sa[4] = v >>> 24; sa[5] = (v >>> 16) & 255; sa[6] = (v >>> 8) & 255; sa[7] = v & 255;
+  } else {
+    const w = new Uint16Array(8);
+    if (!parseIPv6(address, w)) throw 'EINVAL';
+    for (let i = 0; i < 8; i++) { sa[8 + 2 * i] = w[i] >> 8; sa[9 + 2 * i] = w[i] & 255; }
+    const zone = address.indexOf('%');
+    // A numeric zone id; a name would need if_nametoindex.
+    if (zone >= 0) {
+      const id = Number(address.slice(zone + 1));
+      if (!Number.isInteger(id)) throw 'EINVAL';
+      new DataView(sa.buffer).setUint32(24, id, true);
+    }
+  }
+  return sa;
+}
+
+/** A socket bound by us, not listening yet: a server adopts it with Bun.listen({ fd }). */
+class BunBound implements Bound {
+  private fdValue: number;
+
+  constructor(fd: number, readonly kind: 'tcp' | 'ipc', readonly path: string, private readonly ep: Endpoint) {
+    this.fdValue = fd;
+  }
+
+  get fd(): number { return this.fdValue; }
+  endpoint(): Endpoint { return this.ep; }
+
+  close(): void {
+    if (this.fdValue < 0) return;
+    // As libuv's close of a bound pipe: the socket file goes too.
+    closeFd(this.fdValue, this.path);
+    this.fdValue = -1;
+  }
+
+  take(): number {
+    const fd = this.fdValue;
+    if (fd < 0) throw 'EBADF';
+    this.fdValue = -1;
+    return fd;
+  }
+}
+
+function bind(target: BindTarget): Bound {
+  const c = libc();
+  if (!c?.socket || !c.bind || !c.close || !c.setsockopt || !c.getsockname || !c.errno) throw 'ENOTSUP';
+  let addr: Uint8Array;
+  if (target.kind === 'ipc') {
+    const bytes = Buffer.from(target.path);
+    if (bytes.length > SUN_PATH) throw 'EINVAL';
+    addr = new Uint8Array(2 + Math.min(bytes.length + 1, SUN_PATH));
+    addr[0] = AF_UNIX;
+    addr.set(bytes, 2);
+    // An abstract name is exactly its bytes; a file name ends at its NUL.
+    if (target.path.startsWith('\0')) addr = addr.subarray(0, 2 + bytes.length);
+  } else {
+    addr = sockaddr(target.address, target.port, target.family);
+  }
+  const fd = c.socket(addr[0], SOCK_STREAM_NB, 0);
+  if (fd < 0) throw errnoName(c.errno());
+  const errno = c.errno;
+  const fail = (): never => {
+    const code = errnoName(errno());
+    c.close!(fd);
+    throw code;
+  };
+  if (target.kind === 'tcp') {
+    // libuv's uv_tcp_bind: SO_REUSEADDR always, IPV6_V6ONLY as asked on IPv6, SO_REUSEPORT on request.
+    const on = new Int32Array([1]);
+    if (c.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, on, 4) !== 0) fail();
+    if (target.family === 6 && c.setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, new Int32Array([target.ipv6Only ? 1 : 0]), 4) !== 0) fail();
+    if (target.reusePort && c.setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, on, 4) !== 0) fail();
+  }
+  if (c.bind(fd, addr, addr.length) !== 0) fail();
+  if (target.kind === 'ipc') return new BunBound(fd, 'ipc', target.path, target.path);
+  const out = new Uint8Array(28);
+  if (c.getsockname(fd, out, new Uint32Array([28])) !== 0) fail();
+  const port = (out[2] << 8) | out[3];
+  let address: string;
+  if (out[0] === AF_INET6) {
+    const w = new Uint16Array(8);
+    for (let i = 0; i < 8; i++) w[i] = (out[8 + 2 * i] << 8) | out[9 + 2 * i];
+    address = formatIPv6(w);
+  } else {
+    address = formatIPv4(((out[4] << 24) | (out[5] << 16) | (out[6] << 8) | out[7]) >>> 0);
+  }
+  return new BunBound(fd, 'tcp', '', { address, port, family: out[0] === AF_INET6 ? 'IPv6' : 'IPv4' });
 }
 
 class BunListenerImpl implements Listener {
@@ -852,6 +1018,13 @@ const capabilities: Capabilities = {
   adoptFd: true,
   typeOfService: true,
   unref: true,
+  // socket(2)/bind(2) through bun:ffi (Linux), as the long IPC paths use; Bun.listen({ fd }) adopts it.
+  get bind(): boolean {
+    return !!libc()?.getsockname;
+  },
+  get bindConnect(): boolean {
+    return !!libc()?.getsockname;
+  },
 };
 
 export const transport: Transport = {
@@ -862,6 +1035,7 @@ export const transport: Transport = {
   capabilities,
   connect,
   listen,
+  bind,
   adopt,
 };
 export default transport;

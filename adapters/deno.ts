@@ -1,11 +1,12 @@
 // crossnet's transport for Deno: Deno.connect / Deno.listen (tcp and unix) with read/write loops.
 // Nothing here touches `Deno` at module load: the file is also imported on Node and Bun.
 import type { Deno as ShimDeno } from '@deno/shim-deno';
+import process from 'node:process';
 import { osErrnoCode } from '../src/errno.ts';
 import { sunPathSize } from '../src/platform.ts';
 import type {
-  Capabilities, Connection, ConnectTarget, Endpoint, IpEndpoint, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver,
-  Transport,
+  BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, IpEndpoint, Listener, ListenEvents, ListenTarget,
+  PendingConnect, Receiver, Transport,
 } from '../src/transport.ts';
 
 // The parts of Deno's API used here (kept local so the emitted .d.ts never names Deno's types).
@@ -584,6 +585,12 @@ function removeQuietly(path: string): void {
 // reset) and a listen on the same address would fail, so both wait for such closes to finish.
 let listenersClosing = 0;
 let waitingForCloses: (() => void)[] = [];
+/** What the closing listeners still hold (`tcp:port`, `ipc:path`): a listen on it waits for them. */
+const closingHolds = new Map<string, number>();
+
+function holdKey(kind: 'tcp' | 'ipc', port: number | undefined, path: string): string {
+  return kind === 'tcp' ? `tcp:${port}` : `ipc:${absolute(path)}`;
+}
 
 function afterListenerCloses(fn: () => void): void {
   if (listenersClosing === 0) fn();
@@ -630,6 +637,11 @@ class DenoConnect implements PendingConnect {
     try {
       const d = deno();
       if (target.kind === 'tcp') {
+        // Deno refuses port 0 itself (RangeError); Linux answers a connect to it with ECONNREFUSED.
+        if (target.port === 0 && process.platform === 'linux') {
+          this.fail('ECONNREFUSED');
+          return;
+        }
         // No AbortSignal: one per connect costs more than closing the rare late connection.
         promise = d.connect({ transport: 'tcp', hostname: target.address, port: target.port });
       } else if (needsAlias(target.path)) {
@@ -676,6 +688,8 @@ class DenoServer implements Listener {
   private accepting: Promise<void> | null = null;
   private closeCbs: (() => void)[] | null = null;
   private countedClose = false; // counted in listenersClosing until released
+
+  private hold = '';
 
   constructor(private readonly listener: DenoListener, private readonly kind: 'tcp' | 'ipc', private readonly path: string,
     private readonly events: ListenEvents, private readonly unlinkOnClose: string | null) {
@@ -737,6 +751,8 @@ class DenoServer implements Listener {
     if (this.accepting) {
       listenersClosing++;
       this.countedClose = true;
+      this.hold = holdKey(this.kind, this.listener.addr.port, this.path);
+      closingHolds.set(this.hold, (closingHolds.get(this.hold) ?? 0) + 1);
     } else {
       later(() => this.finishClose());
     }
@@ -750,6 +766,9 @@ class DenoServer implements Listener {
     if (this.unlinkOnClose) removeQuietly(this.unlinkOnClose);
     if (this.countedClose) {
       this.countedClose = false;
+      const left = (closingHolds.get(this.hold) ?? 1) - 1;
+      if (left > 0) closingHolds.set(this.hold, left);
+      else closingHolds.delete(this.hold);
       listenerClosed();
     }
     for (const cb of cbs) cb();
@@ -764,47 +783,117 @@ class DenoServer implements Listener {
   }
 }
 
-function listen(target: ListenTarget, events: ListenEvents, done: (err: string | null, listener?: Listener) => void): void {
-  afterListenerCloses(() => listenNow(target, events, done));
+function listen(target: ListenTarget, events: ListenEvents): Listener {
+  if (target.kind === 'bound') {
+    const b = (target.bound as DenoBound).take();
+    return new DenoServer(b.listener, b.kind, b.path, events, b.linked);
+  }
+  try {
+    return listenNow(target, events);
+  } catch (code) {
+    // The address is still held by a listener of ours that is closing (Node would have let go of it
+    // already): the listen completes once that close does.
+    const key = target.kind === 'tcp' ? target.port && holdKey('tcp', target.port, '') : target.kind === 'ipc' ? holdKey('ipc', 0, target.path) : '';
+    if (code === 'EADDRINUSE' && key && closingHolds.has(key)) return new DeferredListener(target, events);
+    throw code;
+  }
 }
 
-function listenNow(target: ListenTarget, events: ListenEvents, done: (err: string | null, listener?: Listener) => void): void {
-  const fail = (code: string): void => later(() => done(code));
-  if (target.kind === 'fd' || (target.kind === 'tcp' && (target.ipv6Only || (target.reusePort && !capabilities.reusePort)))) {
+/** A listen that waits for a closing listener of ours to release its address; its endpoint is known. */
+class DeferredListener implements Listener {
+  readonly fd = -1;
+  private real: Listener | null = null;
+  private closed = false;
+  private refed = true;
+
+  constructor(private readonly target: ListenTarget, private readonly events: ListenEvents) {
+    afterListenerCloses(() => this.start());
+  }
+
+  private start(): void {
+    if (this.closed) return;
+    try {
+      this.real = listenNow(this.target, this.events);
+      if (!this.refed) this.real.unref();
+    } catch (code) {
+      this.closed = true;
+      this.events.onError(`listen ${code as string}`);
+    }
+  }
+
+  endpoint(): Endpoint {
+    if (this.real) return this.real.endpoint();
+    const t = this.target;
+    if (t.kind === 'ipc') return t.path;
+    const tcp = t as { address: string; port: number; family: 4 | 6 };
+    return { address: tcp.address, port: tcp.port, family: tcp.family === 6 ? 'IPv6' : 'IPv4' };
+  }
+
+  close(done?: () => void): void {
+    this.closed = true;
+    if (this.real) this.real.close(done);
+    else if (done) later(done);
+  }
+
+  ref(): void {
+    this.refed = true;
+    this.real?.ref();
+  }
+
+  unref(): void {
+    this.refed = false;
+    this.real?.unref();
+  }
+}
+
+interface Opened { listener: DenoListener; kind: 'tcp' | 'ipc'; path: string; linked: string | null }
+
+/** Deno.listen: binds and listens in one synchronous call; throws Node's error code. */
+function open(target: BindTarget | ListenTarget, backlog?: number): Opened {
+  if (target.kind === 'fd' || target.kind === 'bound' || (target.kind === 'tcp' && (target.ipv6Only || (target.reusePort && !capabilities.reusePort)))) {
     // Capabilities `adoptFd`/`ipv6Only`/`reusePort` say no; the core rejects these before they get here.
-    fail('listen ENOTSUP');
-    return;
+    throw 'ENOTSUP';
   }
   let listener: DenoListener;
   let linked: string | null = null;
   try {
     const d = deno();
     if (target.kind === 'tcp') {
-      listener = d.listen(target.reusePort
-        ? { transport: 'tcp', hostname: target.address, port: target.port, tcpBacklog: target.backlog, reusePort: true }
-        : { transport: 'tcp', hostname: target.address, port: target.port, tcpBacklog: target.backlog });
-    } else {
-      if (needsAlias(target.path)) {
-        const short = shortName();
-        listener = d.listen({ transport: 'unix', path: short });
-        try {
-          // link() refuses an existing name, which is bind()'s EADDRINUSE.
-          d.linkSync(short, target.path);
-        } catch (err) {
-          listener.close();
-          throw codeOf(err) === 'EEXIST' ? Object.assign(new Error('in use'), { code: 'EADDRINUSE' }) : err;
-        } finally {
-          removeQuietly(short);
-        }
-        linked = target.path;
-      } else {
-        listener = d.listen({ transport: 'unix', path: target.path });
+      const options = { transport: 'tcp' as const, hostname: target.address, port: target.port, tcpBacklog: backlog ?? 511 };
+      listener = d.listen(target.reusePort ? { ...options, reusePort: true } : options);
+    } else if (needsAlias(target.path)) {
+      const short = shortName();
+      listener = d.listen({ transport: 'unix', path: short });
+      try {
+        // link() refuses an existing name, which is bind()'s EADDRINUSE.
+        d.linkSync(short, target.path);
+      } catch (err) {
+        listener.close();
+        throw codeOf(err) === 'EEXIST' ? Object.assign(new Error('in use'), { code: 'EADDRINUSE' }) : err;
+      } finally {
+        removeQuietly(short);
       }
+      linked = target.path;
+    } else {
+      listener = d.listen({ transport: 'unix', path: target.path });
     }
   } catch (err) {
-    fail(codeOf(err));
-    return;
+    throw codeOf(err);
   }
+  return { listener, kind: target.kind, path: target.kind === 'ipc' ? target.path : '', linked };
+}
+
+function closeQuietly(o: Opened): void {
+  try {
+    o.listener.close();
+  } catch {
+    // already closed
+  }
+  if (o.linked) removeQuietly(o.linked);
+}
+
+function listenNow(target: ListenTarget, events: ListenEvents): Listener {
+  const o = open(target, target.backlog);
   if (target.kind === 'ipc' && (target.readableAll || target.writableAll)) {
     // As libuv's uv_pipe_chmod: add read and/or write for user, group and others to the socket file.
     const want = (target.readableAll ? 0o444 : 0) | (target.writableAll ? 0o222 : 0);
@@ -813,18 +902,49 @@ function listenNow(target: ListenTarget, events: ListenEvents, done: (err: strin
       const mode = (d.statSync(target.path).mode ?? 0) & 0o7777;
       if ((mode & want) !== want) d.chmodSync(target.path, mode | want);
     } catch (err) {
-      try {
-        listener.close();
-      } catch {
-        // already closed
-      }
-      if (linked) removeQuietly(linked);
-      fail(`uv_pipe_chmod ${codeOf(err)}`);
-      return;
+      closeQuietly(o);
+      throw `uv_pipe_chmod ${codeOf(err)}`;
     }
   }
-  const server = new DenoServer(listener, target.kind, target.kind === 'ipc' ? target.path : '', events, linked);
-  later(() => done(null, server));
+  return new DenoServer(o.listener, o.kind, o.path, events, o.linked);
+}
+
+/**
+ * net.BoundSocket on Deno: Deno.listen is the only way to bind, and it listens too, so until a
+ * server adopts it the kernel queues connections to it (they wait for the server) where Node's
+ * refuses them. Its accept starts only once adopted, so an un-adopted close releases it at once.
+ */
+class DenoBound implements Bound {
+  readonly fd = -1;
+  private opened: Opened | null;
+
+  constructor(opened: Opened) {
+    this.opened = opened;
+  }
+
+  get kind(): 'tcp' | 'ipc' { return this.opened?.kind ?? 'tcp'; }
+
+  endpoint(): Endpoint {
+    const o = this.opened;
+    if (!o) return { address: '', port: 0, family: 'IPv4' };
+    return o.kind === 'ipc' ? o.path : ipEndpoint(o.listener.addr) ?? { address: '', port: 0, family: 'IPv4' };
+  }
+
+  close(): void {
+    if (this.opened) closeQuietly(this.opened);
+    this.opened = null;
+  }
+
+  take(): Opened {
+    const o = this.opened;
+    if (!o) throw 'EBADF';
+    this.opened = null;
+    return o;
+  }
+}
+
+function bind(target: BindTarget): Bound {
+  return new DenoBound(open(target));
 }
 
 const capabilities: Capabilities = {
@@ -858,6 +978,10 @@ const capabilities: Capabilities = {
   typeOfService: false,
   // Conn/Listener.unref() let the process exit with a read/accept pending (verified).
   unref: true,
+  // Through Deno.listen, which also listens (see DenoBound): a server adopts it as Node's does.
+  bind: true,
+  // Deno.connect cannot start from a bound socket (nor bind a client at all, see localAddress).
+  bindConnect: false,
 };
 
 export const transport: Transport = {
@@ -868,5 +992,6 @@ export const transport: Transport = {
   capabilities,
   connect,
   listen,
+  bind,
 };
 export default transport;

@@ -3,14 +3,20 @@
 // core keeps all net semantics, this file only moves bytes and outcomes across.
 import type * as NodeNet from 'node:net';
 import process from 'node:process';
+import { getSystemErrorName } from 'node:util';
+import type * as DiagnosticsChannel from 'node:diagnostics_channel';
 import type {
-  Capabilities, Connection, ConnectTarget, Endpoint, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver, Transport,
+  BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver, Transport,
 } from '../src/transport.ts';
 
 // Loaded on first use: the package bundles every adapter, and node:net is not free on Deno or Bun.
 let loaded: typeof NodeNet | undefined;
 const net = (): typeof NodeNet =>
   (loaded ??= (process as unknown as { getBuiltinModule(id: string): typeof NodeNet }).getBuiltinModule('node:net'));
+
+let loadedDc: typeof DiagnosticsChannel | undefined;
+const dc = (): typeof DiagnosticsChannel =>
+  (loadedDc ??= (process as unknown as { getBuiltinModule(id: string): typeof DiagnosticsChannel }).getBuiltinModule('node:diagnostics_channel'));
 
 const codeOf = (err: unknown): string => {
   const code = (err as { code?: unknown } | null)?.code;
@@ -165,7 +171,16 @@ function connect(target: ConnectTarget, done: (err: string | null, conn?: Connec
       host: target.address, port: target.port, family: target.family, allowHalfOpen: true, autoSelectFamily: false,
       localAddress: target.localAddress, localPort: target.localPort,
     };
-  const socket = net().connect(options);
+  let socket: NodeNet.Socket;
+  if (target.bound) {
+    // node:net's own BoundSocket (capability bindConnect): its Socket connects from it.
+    const taken = (target.bound as NetBound).take();
+    socket = new (net().Socket)({ handle: taken, allowHalfOpen: true } as NodeNet.SocketConstructorOpts);
+    const { localAddress: _a, localPort: _p, ...rest } = options as NodeNet.TcpNetConnectOpts;
+    socket.connect(target.kind === 'ipc' ? { path: target.path } : rest);
+  } else {
+    socket = net().connect(options);
+  }
   const onError = (err: Error & { syscall?: string }) => {
     if (cancelled) return;
     done(err.syscall === 'bind' ? `bind ${codeOf(err)}` : codeOf(err));
@@ -179,33 +194,192 @@ function connect(target: ConnectTarget, done: (err: string | null, conn?: Connec
   return { cancel(): void { cancelled = true; socket.destroy(); } };
 }
 
-function listen(target: ListenTarget, events: ListenEvents, done: (err: string | null, listener?: Listener) => void): void {
-  const path = target.kind === 'ipc' ? target.path : '';
-  const server = net().createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
-    events.onConnection(new NetConnection(socket, path ? 'ipc' : 'tcp', path));
-  });
-  server.once('error', (err) => done(codeOf(err)));
-  const options: NodeNet.ListenOptions = target.kind === 'tcp'
-    ? { host: target.address, port: target.port, backlog: target.backlog, ipv6Only: target.ipv6Only, reusePort: target.reusePort } as NodeNet.ListenOptions
-    : target.kind === 'ipc'
-      ? { path, backlog: target.backlog, readableAll: target.readableAll, writableAll: target.writableAll }
-      : { fd: target.fd, backlog: target.backlog } as NodeNet.ListenOptions;
-  server.listen(options, () => {
-    server.removeAllListeners('error');
-    server.on('error', (err) => events.onError(codeOf(err)));
-    done(null, {
-      endpoint: () => endpointOf(server.address(), path) ?? { address: '', port: 0, family: 'IPv4' },
-      // node:net's close callback waits for every accepted connection; the listening socket itself
-      // is released by the next loop turn, which is what the contract's `done` means.
-      close: (cb) => {
-        if (server.listening) server.close();
+// node:net binds inside listen() but reports a failure a tick later, and looks up even an IP
+// literal host first. The handle that node:net's listen() and cluster make with its exported
+// _createServerHandle binds at once, and listen(2) on it answers at once; each connection it
+// accepts becomes a net.Socket as node:net's own server makes it. No net.Server in between, so
+// node:net publishes nothing on diagnostics_channel for crossnet's internals.
+interface RawHandle {
+  listen(backlog: number): number;
+  getsockname?(out: Record<string, unknown>): number;
+  fchmod?(mode: number): number;
+  close(cb?: () => void): void;
+  ref(): void;
+  unref(): void;
+  onconnection?: ((status: number, client: unknown) => void) | null;
+  readonly fd: number;
+}
+interface NetInternals {
+  _createServerHandle?(address: string | null, port: number | null, addressType: number | null, fd?: number, flags?: number): RawHandle | number;
+  BoundSocket?: new (options: Record<string, unknown>) => NetBoundSocket;
+}
+interface NetBoundSocket { address(): NodeNet.AddressInfo | string; fd(): number; close(): void }
+interface InternalServer extends NodeNet.Server { _handle: RawHandle | null }
+
+const internals = (): NetInternals => net() as unknown as NetInternals;
+// libuv's uv_tcp_flags, which node:net's getFlags() passes to bind.
+const UV_TCP_IPV6ONLY = 1;
+const UV_TCP_REUSEPORT = 2;
+// pipe_wrap's UV_READABLE / UV_WRITABLE, which node:net's listen() passes to fchmod.
+const UV_READABLE = 1;
+const UV_WRITABLE = 2;
+
+function errname(status: number): string {
+  try {
+    return getSystemErrorName(status);
+  } catch {
+    return `UNKNOWN_${status}`;
+  }
+}
+
+/** A bound handle from node:net (its own BoundSocket where it has one), not yet listening. */
+class NetBound implements Bound {
+  constructor(readonly kind: 'tcp' | 'ipc', private raw: RawHandle | null, private sock: NetBoundSocket | null,
+    private readonly ep: Endpoint) {}
+
+  endpoint(): Endpoint { return this.ep; }
+  get fd(): number { return this.sock ? this.sock.fd() : this.raw?.fd ?? -1; }
+
+  close(): void {
+    this.sock?.close();
+    this.raw?.close();
+    this.sock = this.raw = null;
+  }
+
+  take(): RawHandle | NetBoundSocket {
+    const taken = this.sock ?? this.raw;
+    if (!taken) throw 'EBADF';
+    this.sock = this.raw = null;
+    return taken;
+  }
+}
+
+function createHandle(target: ListenTarget): RawHandle {
+  const create = internals()._createServerHandle;
+  if (!create) throw 'ENOTSUP';
+  let h: RawHandle | number;
+  if (target.kind === 'tcp') {
+    const flags = (target.ipv6Only ? UV_TCP_IPV6ONLY : 0) | (target.reusePort ? UV_TCP_REUSEPORT : 0);
+    h = create(target.address, target.port, target.family, undefined, flags);
+  } else if (target.kind === 'ipc') {
+    h = create(target.path, -1, -1);
+  } else {
+    h = create(null, null, null, (target as { fd: number }).fd);
+  }
+  if (typeof h === 'number') throw errname(h);
+  return h;
+}
+
+/**
+ * The listening handle inside node:net's server after listen(boundSocket), which then stays unused
+ * (node:net gives no other way to a BoundSocket's handle; with subscribers, it publishes this
+ * internal server's listen on tracing:net.server.listen).
+ */
+function adoptBoundSocket(sock: NetBoundSocket, backlog: number): RawHandle {
+  const server = net().createServer() as InternalServer;
+  // Its listen(2) failure (rare once bound) is published at once on the listen tracing channel.
+  let failure: string | null = null;
+  const onError = (m: unknown) => {
+    const msg = m as { server?: unknown; error?: unknown };
+    if (msg.server === server) failure = codeOf(msg.error);
+  };
+  const channel = dc().tracingChannel('net.server.listen');
+  channel.error.subscribe(onError);
+  try {
+    server.listen(sock as never, backlog);
+  } finally {
+    channel.error.unsubscribe(onError);
+  }
+  const h = server._handle;
+  server.on('error', () => {});
+  if (failure || !h) throw failure ?? 'EINVAL';
+  server._handle = null;
+  return h;
+}
+
+function listen(target: ListenTarget, events: ListenEvents): Listener {
+  let path = target.kind === 'ipc' ? target.path : '';
+  let kind: 'tcp' | 'ipc' = target.kind === 'ipc' ? 'ipc' : 'tcp';
+  let handle: RawHandle;
+  if (target.kind === 'bound') {
+    const bound = target.bound as NetBound;
+    kind = bound.kind;
+    if (kind === 'ipc') path = bound.endpoint() as string;
+    const taken = bound.take();
+    handle = 'listen' in taken ? taken : adoptBoundSocket(taken, target.backlog);
+  } else {
+    handle = createHandle(target);
+    if (target.kind === 'fd' && typeof handle.getsockname !== 'function') kind = 'ipc';
+  }
+  // libuv defers EADDRINUSE from bind to listen: both fail here, synchronously.
+  const err = handle.listen(target.backlog);
+  if (err) {
+    handle.close();
+    throw errname(err);
+  }
+  if (target.kind === 'ipc' && (target.readableAll || target.writableAll)) {
+    const chmodErr = handle.fchmod?.((target.readableAll ? UV_READABLE : 0) | (target.writableAll ? UV_WRITABLE : 0)) ?? 0;
+    if (chmodErr) {
+      handle.close();
+      throw `uv_pipe_chmod ${errname(chmodErr)}`;
+    }
+  }
+  const Socket = net().Socket;
+  handle.onconnection = (status, client) => {
+    if (status < 0) {
+      events.onError(errname(status));
+      return;
+    }
+    // As node:net's server makes each accepted socket (the core reads when it wants to).
+    const socket = new Socket({ handle: client, allowHalfOpen: true, pauseOnCreate: true, readable: true, writable: true } as NodeNet.SocketConstructorOpts);
+    events.onConnection(new NetConnection(socket, kind, path));
+  };
+  let closed = false;
+  return {
+    endpoint: () => {
+      if (path || closed) return path || { address: '', port: 0, family: 'IPv4' };
+      const out: Record<string, unknown> = {};
+      handle.getsockname?.(out);
+      return endpointOf(out as unknown as NodeNet.AddressInfo, '') ?? { address: '', port: 0, family: 'IPv4' };
+    },
+    close: (cb) => {
+      if (closed) {
         if (cb) setImmediate(cb);
-      },
-      ref: () => { server.ref(); },
-      unref: () => { server.unref(); },
-      get fd() { return (server as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1; },
-    });
-  });
+        return;
+      }
+      closed = true;
+      handle.close(cb);
+    },
+    ref: () => { handle.ref(); },
+    unref: () => { handle.unref(); },
+    get fd() { return closed ? -1 : handle.fd; },
+  };
+}
+
+function bind(target: BindTarget): Bound {
+  const { BoundSocket } = internals();
+  if (BoundSocket) {
+    let sock: NetBoundSocket;
+    try {
+      sock = new BoundSocket(target.kind === 'ipc' ? { path: target.path }
+        : { host: target.address, port: target.port, ipv6Only: target.ipv6Only, reusePort: target.reusePort });
+    } catch (err) {
+      throw codeOf(err);
+    }
+    return new NetBound(target.kind, null, sock, endpointOf(sock.address() as NodeNet.AddressInfo, target.kind === 'ipc' ? target.path : '')!);
+  }
+  const h = createHandle(target.kind === 'ipc'
+    ? { kind: 'ipc', path: target.path, backlog: 0, readableAll: false, writableAll: false }
+    : { ...target, backlog: 0 });
+  if (target.kind === 'ipc') return new NetBound('ipc', h, null, target.path);
+  // libuv defers EADDRINUSE to the next getsockname/listen/connect: ask now.
+  const out: Record<string, unknown> = {};
+  const err = h.getsockname?.(out) ?? 0;
+  if (err) {
+    h.close();
+    throw errname(err);
+  }
+  return new NetBound('tcp', h, null, endpointOf(out as unknown as NodeNet.AddressInfo, '')!);
 }
 
 function adopt(fd: number): Connection {
@@ -239,7 +413,11 @@ const capabilities: Capabilities = {
   // socket.setTypeOfService() is part of node:net from Node 24.
   get typeOfService() { return typeof (net().Socket.prototype as { setTypeOfService?: unknown }).setTypeOfService === 'function'; },
   unref: true,
+  // node:net's _createServerHandle (what cluster binds with) on every Node crossnet supports.
+  get bind() { return typeof internals()._createServerHandle === 'function'; },
+  // Connecting from a bound socket needs node:net's own BoundSocket (Node 24.22, 26.4).
+  get bindConnect() { return typeof internals().BoundSocket === 'function'; },
 };
 
-export const transport: Transport = { runtime: `Node ${process.version} (node:net fallback)`, capabilities, connect, listen, adopt };
+export const transport: Transport = { runtime: `Node ${process.version} (node:net fallback)`, capabilities, connect, listen, bind, adopt };
 export default transport;

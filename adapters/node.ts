@@ -4,7 +4,8 @@ import process from 'node:process';
 import { getSystemErrorName } from 'node:util';
 import { fstatSync } from 'node:fs';
 import type {
-  Capabilities, Connection, ConnectTarget, Endpoint, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver, Transport,
+  BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver,
+  Transport,
 } from '../src/transport.ts';
 
 // The binding objects are untyped; these describe the parts used here.
@@ -226,13 +227,23 @@ function connect(target: ConnectTarget, done: (err: string | null, conn?: Connec
   const b = load();
   let cancelled = false;
   const tcp = target.kind === 'tcp';
-  const handle = tcp ? new b.TCP(b.tcp.SOCKET) : new b.Pipe(b.pipe.SOCKET);
+  // A bound socket (net.BoundSocket) connects from where it is bound, as Node's adopted handle does.
+  const bound = target.bound as NodeBound | undefined;
+  const handle = bound ? bound.take()[0] : tcp ? new b.TCP(b.tcp.SOCKET) : new b.Pipe(b.pipe.SOCKET);
   const fail = (code: string) => process.nextTick(() => {
     if (cancelled) return;
     handle.close();
     done(code);
   });
-  if (tcp && (target.localAddress || target.localPort)) {
+  if (bound?.kind === 'ipc') {
+    // uv_pipe_bind only set the descriptor; opening it again makes the stream readable and writable.
+    const err = handle.open(handle.fd);
+    if (err) {
+      fail(`open ${errname(err)}`);
+      return { cancel: () => { cancelled = true; } };
+    }
+  }
+  if (tcp && !bound && (target.localAddress || target.localPort)) {
     let err = target.family === 4
       ? handle.bind(target.localAddress ?? '0.0.0.0', target.localPort ?? 0)
       : handle.bind6(target.localAddress ?? '::', target.localPort ?? 0, 0);
@@ -270,58 +281,110 @@ function connect(target: ConnectTarget, done: (err: string | null, conn?: Connec
   };
 }
 
-function listen(target: ListenTarget, events: ListenEvents, done: (err: string | null, listener?: Listener) => void): void {
+function listen(target: ListenTarget, events: ListenEvents): Listener {
   const b = load();
   let handle: Handle;
   let err = 0;
   let kind: 'tcp' | 'ipc' = 'tcp';
   if (target.kind === 'tcp') {
     handle = new b.TCP(b.tcp.SERVER);
-    let flags = 0;
-    if (target.ipv6Only) flags |= b.tcp.UV_TCP_IPV6ONLY;
-    if (target.reusePort) flags |= b.tcp.UV_TCP_REUSEPORT ?? 0;
-    // Node 23+ takes flags (UV_TCP_REUSEPORT) on IPv4 bind too; older Node ignores the argument.
-    err = target.family === 6 ? handle.bind6(target.address, target.port, flags) : handle.bind(target.address, target.port, flags);
+    err = bindTcp(b, handle, target);
   } else if (target.kind === 'ipc') {
     kind = 'ipc';
     handle = new b.Pipe(b.pipe.SERVER);
     err = handle.bind(target.path);
+  } else if (target.kind === 'bound') {
+    const bound = target.bound as NodeBound;
+    [handle, kind] = bound.take();
   } else {
     const opened = openFd(b, target.fd, true);
-    if (typeof opened === 'number') {
-      process.nextTick(done, errname(opened));
-      return;
-    }
+    if (typeof opened === 'number') throw errname(opened);
     [handle, kind] = opened;
   }
   if (!err) err = handle.listen(target.backlog);
-  if (!err && target.kind === 'ipc' && (target.readableAll || target.writableAll)) {
+  if (err) {
+    handle.close();
+    throw errname(err);
+  }
+  if (target.kind === 'ipc' && (target.readableAll || target.writableAll)) {
     const mode = (target.readableAll ? b.pipe.UV_READABLE : 0) | (target.writableAll ? b.pipe.UV_WRITABLE : 0);
     const chmodErr = handle.fchmod?.(mode) ?? 0;
     if (chmodErr) {
       handle.close();
-      process.nextTick(done, `uv_pipe_chmod ${errname(chmodErr)}`);
-      return;
+      throw `uv_pipe_chmod ${errname(chmodErr)}`;
     }
   }
-  if (err) {
-    handle.close();
-    process.nextTick(done, errname(err));
-    return;
-  }
-  const path = target.kind === 'ipc' ? target.path : '';
+  const path = target.kind === 'ipc' ? target.path : target.kind === 'bound' ? (target.bound as NodeBound).path : '';
   handle.onconnection = (status: number, client: Handle) => {
     if (status < 0) events.onError(errname(status));
     else events.onConnection(new NodeConnection(client, kind, path));
   };
-  const listener: Listener = {
+  return {
     endpoint: () => (kind === 'ipc' ? path : endpoint(handle, 'getsockname') ?? { address: '', port: 0, family: 'IPv4' }),
     close: (cb) => handle.close(cb),
     ref: () => handle.ref(),
     unref: () => handle.unref(),
     get fd() { return handle.fd; },
   };
-  process.nextTick(done, null, listener);
+}
+
+/** bind/bind6 with Node's flags (Node 23+ takes them on IPv4 too; older Node ignores the argument). */
+function bindTcp(b: Bindings, handle: Handle, target: { address: string; port: number; family: 4 | 6; ipv6Only: boolean; reusePort: boolean }): number {
+  let flags = 0;
+  if (target.ipv6Only) flags |= b.tcp.UV_TCP_IPV6ONLY;
+  if (target.reusePort) flags |= b.tcp.UV_TCP_REUSEPORT ?? 0;
+  return target.family === 6 ? handle.bind6(target.address, target.port, flags) : handle.bind(target.address, target.port, flags);
+}
+
+/** A bound, idle libuv handle (a TCP or Pipe of type SOCKET, as Node's BoundSocket makes). */
+class NodeBound implements Bound {
+  private handle: Handle | null;
+  private readonly ep: Endpoint;
+
+  constructor(handle: Handle, readonly kind: 'tcp' | 'ipc', readonly path: string, ep: Endpoint) {
+    this.handle = handle;
+    this.ep = ep;
+  }
+
+  endpoint(): Endpoint { return this.ep; }
+  get fd(): number { return this.handle?.fd ?? -1; }
+
+  close(): void {
+    this.handle?.close();
+    this.handle = null;
+  }
+
+  /** Hand the handle over to a listener or a connection. */
+  take(): [Handle, 'tcp' | 'ipc'] {
+    const handle = this.handle;
+    if (!handle) throw 'EBADF';
+    this.handle = null;
+    return [handle, this.kind];
+  }
+}
+
+function bind(target: BindTarget): Bound {
+  const b = load();
+  if (target.kind === 'ipc') {
+    const handle = new b.Pipe(b.pipe.SOCKET);
+    const err = handle.bind(target.path);
+    if (err) {
+      handle.close();
+      throw errname(err);
+    }
+    return new NodeBound(handle, 'ipc', target.path, target.path);
+  }
+  const handle = new b.TCP(b.tcp.SOCKET);
+  let err = bindTcp(b, handle, target);
+  // libuv defers EADDRINUSE to the next getsockname/listen/connect: ask now, as Node's BoundSocket does.
+  const out: Record<string, unknown> = {};
+  if (!err) err = handle.getsockname?.(out) ?? 0;
+  if (err) {
+    handle.close();
+    throw errname(err);
+  }
+  const ep: Endpoint = { address: out.address as string, port: out.port as number, family: out.family === 'IPv6' ? 'IPv6' : 'IPv4' };
+  return new NodeBound(handle, 'tcp', '', ep);
 }
 
 const UV_EINVAL = -22;
@@ -366,9 +429,11 @@ const capabilities: Capabilities = {
   // tcp_wrap has setTypeOfService from Node 24; older handles have no way to set IP_TOS.
   get typeOfService() { return typeof load().TCP.prototype.setTypeOfService === 'function'; },
   unref: true,
+  bind: true,
+  bindConnect: true,
 };
 
 export const transport: Transport = {
-  runtime: `Node ${process.version}`, capabilities, connect, listen, adopt, ready: () => { load(); },
+  runtime: `Node ${process.version}`, capabilities, connect, listen, bind, adopt, ready: () => { load(); },
 };
 export default transport;

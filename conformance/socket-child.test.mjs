@@ -43,6 +43,35 @@ process.on('exit', () => console.log('exit'));
   }
 }, { timeout: 10000 });
 
+// A paused socket reads nothing, so the peer's bytes wait in the OS (or in the runtime) for it;
+// unref()ed, it still lets the process exit, whenever the bytes arrive.
+for (const [what, server, client] of [
+  ['paused before connecting, bytes already waiting', (s) => s.write('x'.repeat(1000)),
+    "c.pause();\nc.on('connect', () => { c.unref(); console.log('connected'); });"],
+  ['paused and unref()ed in the connect listener, bytes arriving later', (s) => setTimeout(() => s.write('late'), 100),
+    "c.on('connect', () => { c.pause(); c.unref(); console.log('connected'); setTimeout(() => {}, 300); });"],
+  ['paused after reading, more bytes (1 MiB) arriving', (s) => { s.write('first'); setTimeout(() => s.write(Buffer.alloc(1 << 20)), 100); },
+    "c.once('data', () => { c.pause(); c.unref(); console.log('connected'); });"],
+  ['unref()ed and paused at once, resumed and paused again', (s) => s.write('x'),
+    "c.unref();\nc.pause();\nc.on('connect', () => { c.resume(); c.pause(); console.log('connected'); });"],
+]) {
+  t(`socket.unref: a connected, paused, unref()ed socket lets the process exit (${what})`, async () => {
+    const srv = await startServer((s) => { s.resume(); server(s); });
+    try {
+      const r = await runChild(`${HEAD}
+const c = net.connect(${srv.port}, '127.0.0.1');
+${client}
+process.on('exit', () => console.log('exit'));
+`, { timeout: 4000 });
+      assert.is(r.timedOut, false, 'the child was still running after 4 s');
+      assert.is(r.code, 0, r.stderr);
+      assert.is(r.stdout, 'connected\nexit\n');
+    } finally {
+      await srv.stop();
+    }
+  }, { timeout: 10000 });
+}
+
 t('socket.ref: a connected socket (ref()ed again after unref()) keeps the process alive until it closes', async () => {
   // The server closes each connection 300 ms after accepting it; the child must still be there.
   const srv = await startServer((s) => { s.resume(); setTimeout(() => s.end(), 300); });

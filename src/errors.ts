@@ -112,6 +112,7 @@ const MESSAGES = {
   ERR_INVALID_HANDLE_TYPE: [TypeError, 'This handle type cannot be sent'],
   ERR_STREAM_DESTROYED: [Error, 'Cannot call write after a stream was destroyed'],
   ERR_INVALID_ADDRESS: [Error, 'Invalid socket address'],
+  ERR_SOCKET_HANDLE_ADOPTED: [Error, 'The bound socket has already been adopted by a server or socket'],
 } as const;
 
 export function nodeError(code: keyof typeof MESSAGES): NodeError {
@@ -123,16 +124,59 @@ export function ipBlocked(ip: string): NodeError {
   return make<NodeError>(Error, 'ERR_IP_BLOCKED', `IP(${ip}) is blocked by net.BlockList`);
 }
 
-export function invalidIp(ip: string): NodeError {
-  return make<NodeError>(TypeError, 'ERR_INVALID_IP_ADDRESS', `Invalid IP address: ${ip}`);
+/** ERR_INVALID_IP_ADDRESS for any value, worded as Node's `Invalid IP address: %s`. */
+export function invalidIp(ip: unknown): NodeError {
+  return make<NodeError>(TypeError, 'ERR_INVALID_IP_ADDRESS', `Invalid IP address: ${formatS(ip)}`);
 }
 
 export function invalidFdType(type: string): NodeError {
   return make<NodeError>(TypeError, 'ERR_INVALID_FD_TYPE', `Unsupported fd type: ${type}`);
 }
 
-export function invalidAddressFamily(family: string, host: string, port: number): NodeError {
-  return make<NodeError>(RangeError, 'ERR_INVALID_ADDRESS_FAMILY', `Invalid address family: ${family} ${host}:${port}`);
+/** A lookup's family that is neither 4 nor 6; `host` and `port` are the options' own values, kept as properties. */
+export function invalidAddressFamily(family: unknown, host: unknown, port: unknown): NodeError & { host: unknown; port: unknown } {
+  const err = make<NodeError & { host: unknown; port: unknown }>(RangeError, 'ERR_INVALID_ADDRESS_FAMILY',
+    `Invalid address family: ${text(family)} ${text(host)}:${text(port)}`);
+  err.host = host;
+  err.port = port;
+  return err;
+}
+
+/** `${value}` that cannot throw (a Symbol reads as `Symbol(…)`, an object without toString as inspected). */
+function text(value: unknown): string {
+  try {
+    return typeof value === 'symbol' ? value.toString() : `${value as string}`;
+  } catch {
+    return inspect(value);
+  }
+}
+
+// Constructors of the language's own classes, as util.format's %s tells a built-in toString apart.
+// Gathered on first use: reading every global at load would make Node load http, tls, crypto, ….
+let builtinCtors: Set<string> | undefined;
+const isBuiltinCtor = (name: string): boolean => (builtinCtors ??= new Set(Object.getOwnPropertyNames(globalThis)
+  .filter((k) => /^[A-Z]/.test(k) && typeof (globalThis as Record<string, unknown>)[k] === 'function'))).has(name);
+
+function hasBuiltInToString(value: object): boolean {
+  if (typeof (value as { [Symbol.toPrimitive]?: unknown })[Symbol.toPrimitive] === 'function') return false;
+  if (typeof (value as { toString?: unknown }).toString !== 'function') return true;
+  if (Object.prototype.hasOwnProperty.call(value, 'toString')) return false;
+  let pointer: object | null = value;
+  do {
+    pointer = Object.getPrototypeOf(pointer);
+  } while (pointer && !Object.prototype.hasOwnProperty.call(pointer, 'toString'));
+  const ctor = pointer && Object.getOwnPropertyDescriptor(pointer, 'constructor');
+  return !!ctor && typeof ctor.value === 'function' && isBuiltinCtor(ctor.value.name);
+}
+
+/** A value as Node's util.format prints it for `%s` (objects with a built-in toString are inspected, depth 0). */
+export function formatS(value: unknown): string {
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : `${value}`;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'object' && value !== null && hasBuiltInToString(value)) {
+    return inspect(value, { depth: 0, colors: false, compact: 3 });
+  }
+  return text(value);
 }
 
 /** A feature the current runtime's API cannot provide; documented per runtime in the README. */
@@ -174,5 +218,50 @@ export function systemError(code: string, syscall: string, address?: string, por
   err.syscall = syscall;
   if (address) err.address = address;
   if (port) err.port = port;
+  return err;
+}
+
+/** The errno Node's getaddrinfo errors carry for `code` (ENOTFOUND is libuv's EAI_NONAME). */
+function getaddrinfoErrno(code: string, given: unknown): number | undefined {
+  if (code === 'ENOTFOUND') {
+    // EAI_NODATA and EAI_NONAME both read ENOTFOUND; a c-ares number (Bun's) becomes EAI_NONAME.
+    return given === ERRNO.EAI_NODATA?.[0] ? given : ERRNO.EAI_NONAME?.[0];
+  }
+  const known = ERRNO[code]?.[0];
+  if (known !== undefined) return known;
+  return typeof given === 'number' && given < 0 ? given : undefined;
+}
+
+/**
+ * A failure of the runtime's dns.lookup as Node's getaddrinfo reports it: a plain Error with
+ * errno, code, syscall and hostname, message `getaddrinfo CODE hostname`. Node's and Deno's are
+ * that already and pass through; Bun's DNSException (own `name`, c-ares errno) is rebuilt.
+ */
+export function lookupError(err: unknown, hostname: string): unknown {
+  if (err === null || typeof err !== 'object') return err;
+  const e = err as { code?: unknown; errno?: unknown; syscall?: unknown; hostname?: unknown; name?: unknown };
+  if (typeof e.code !== 'string') return err;
+  const errno = getaddrinfoErrno(e.code, e.errno);
+  const shaped = err instanceof Error && !Object.prototype.hasOwnProperty.call(err, 'name') && e.name === 'Error' &&
+    e.errno === errno && e.syscall === 'getaddrinfo';
+  if (shaped) return err;
+  const syscall = typeof e.syscall === 'string' ? e.syscall : 'getaddrinfo';
+  const name = typeof e.hostname === 'string' ? e.hostname : hostname;
+  const out = new Error(`${syscall} ${e.code}${name ? ` ${name}` : ''}`) as Error & Record<string, unknown>;
+  out.errno = errno;
+  out.code = e.code;
+  out.syscall = syscall;
+  if (name) out.hostname = name;
+  return out;
+}
+
+/**
+ * A connect that fails before any OS call, as Node's does when libuv refuses the arguments
+ * synchronously (a path longer than sun_path, an address of the other family): Node then names
+ * the local end from getsockname() of the unbound handle, which is `undefined:undefined`.
+ */
+export function syncConnectError(code: string, address: string, port?: number): SystemError {
+  const err = systemError(code, 'connect', address, port);
+  err.message += ' - Local (undefined:undefined)';
   return err;
 }

@@ -6,6 +6,7 @@ import { normalizeArgs } from './args.ts';
 import { isIP, isIPv4, isIPv6 } from './ip.ts';
 import { BlockList as BlockListImpl } from './blocklist.ts';
 import { SocketAddress as SocketAddressImpl } from './socketaddress.ts';
+import { BoundSocket as BoundSocketImpl } from './bound-socket.ts';
 import {
   getDefaultAutoSelectFamily, setDefaultAutoSelectFamily,
   getDefaultAutoSelectFamilyAttemptTimeout, setDefaultAutoSelectFamilyAttemptTimeout,
@@ -19,6 +20,14 @@ export type Socket = NodeNet.Socket;
 export type Server = NodeNet.Server;
 export type BlockList = NodeNet.BlockList;
 export type SocketAddress = NodeNet.SocketAddress;
+/** node:net's BoundSocket class (Node 26.4, 24.22); older @types/node lack it, so its shape is given here. */
+type BoundSocketClass = typeof NodeNet extends { BoundSocket: infer C } ? C : new (options?: {
+  host?: string | undefined; port?: number | undefined; ipv6Only?: boolean | undefined; reusePort?: boolean | undefined;
+  path?: string | undefined;
+}) => {
+  address(): NodeNet.AddressInfo | string; fd(): number; close(): void; [Symbol.dispose](): void; readonly isPipe: boolean;
+};
+export type BoundSocket = BoundSocketClass extends new (...args: never[]) => infer I ? I : never;
 // node:net's option and result types, under the same names (aliases, not re-exports, so the
 // bundled declarations name each type once).
 export type AddressInfo = NodeNet.AddressInfo;
@@ -54,10 +63,18 @@ function callable<C extends new (...args: never[]) => object>(Impl: C): C {
   return proxy;
 }
 
+// A bundler renames a class whose body refers to itself (`class _Socket`); Node's read 'Socket'.
+for (const [cls, name] of [[SocketImpl, 'Socket'], [ServerImpl, 'Server'], [BlockListImpl, 'BlockList'],
+  [SocketAddressImpl, 'SocketAddress'], [BoundSocketImpl, 'BoundSocket']] as const) {
+  if (cls.name !== name) Object.defineProperty(cls, 'name', { value: name, configurable: true });
+}
+
 export const Socket = callable(SocketImpl) as unknown as typeof NodeNet.Socket;
 export const Server = callable(ServerImpl) as unknown as typeof NodeNet.Server;
 export const BlockList = BlockListImpl as unknown as typeof NodeNet.BlockList;
 export const SocketAddress = SocketAddressImpl as unknown as typeof NodeNet.SocketAddress;
+/** Node 26.4/24.22: a socket bound at once, for a Server or Socket to adopt. */
+export const BoundSocket = BoundSocketImpl as unknown as BoundSocketClass;
 /** Alias kept by node:net for old code. */
 export const Stream = Socket;
 
@@ -84,6 +101,8 @@ export {
 
 const net = {
   Socket, Server, Stream, BlockList, SocketAddress, createServer, connect, createConnection,
+  // Named through the const: its type must stay the conditional one (older @types/node lack the class).
+  BoundSocket: BoundSocket as typeof BoundSocket,
   isIP, isIPv4, isIPv6,
   getDefaultAutoSelectFamily, setDefaultAutoSelectFamily,
   getDefaultAutoSelectFamilyAttemptTimeout, setDefaultAutoSelectFamilyAttemptTimeout,

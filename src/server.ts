@@ -1,6 +1,6 @@
 // net.Server: listen/accept/close over a transport Listener, with Node's semantics.
 import { EventEmitter } from 'node:events';
-import dns from 'node:dns';
+import dc from 'node:diagnostics_channel';
 import process from 'node:process';
 import { Buffer } from 'node:buffer';
 import { getDefaultHighWaterMark } from 'node:stream';
@@ -13,8 +13,11 @@ import { isBlockListLike, type BlockListLike } from './blocklist.ts';
 import { applyKeepAlive, getTransport, requireCapability, surface } from './runtime.ts';
 import { validateAbortSignal, validateNumber, validatePort } from './validate.ts';
 import { Socket } from './socket.ts';
+import { lookupListenAddress } from './connect.ts';
+import { listenTransport } from './guard.ts';
+import { BoundSocket, boundSocketPath, consumeBoundSocket } from './bound-socket.ts';
 import { ipcIsNamedPipe, NAMED_PIPES, sunPathSize } from './platform.ts';
-import type { Connection, Endpoint, ListenTarget, Listener } from './transport.ts';
+import type { Connection, Endpoint, ListenEvents, ListenTarget, Listener } from './transport.ts';
 
 export interface ServerOptions {
   allowHalfOpen?: boolean;
@@ -27,6 +30,8 @@ export interface ServerOptions {
 }
 
 type ConnectionListener = (socket: Socket) => void;
+/** What the server calls on an accepted socket's handle, as Node does on its TCP handle. */
+type HandleOptions = { setNoDelay?(on: boolean): unknown; setKeepAlive?(on: boolean, delaySeconds: number): unknown };
 
 /** Longest IPC path the OS takes: all of sun_path (no NUL needed); none on Windows (named pipes). */
 const MAX_IPC_PATH = sunPathSize();
@@ -39,9 +44,60 @@ function defaultHighWaterMark(): number {
   return typeof getDefaultHighWaterMark === 'function' ? getDefaultHighWaterMark(false) : 16 * 1024;
 }
 
-/** The listening handle a Server owns; another Server may take it over with listen(server). */
+// The channels Node's net.Server publishes on (Node 20 on): each accepted socket, and the listen()
+// tracing channel (asyncStart when listen() is called, asyncEnd once listening, error when binding
+// or listening fails; a lookup failure publishes nothing).
+const serverSocketChannel = dc.channel('net.server.socket');
+const listenChannel = dc.tracingChannel('net.server.listen');
+
+/** Node's TracingChannel.hasSubscribers, asked of its channels (Bun's TracingChannel has none). */
+function listenTraced(): boolean {
+  const c = listenChannel;
+  return c.start.hasSubscribers || c.end.hasSubscribers || c.asyncStart.hasSubscribers || c.asyncEnd.hasSubscribers ||
+    c.error.hasSubscribers;
+}
+
+/** What a listener reports, delivered to whichever Server owns the listener now. */
+class ServerEvents implements ListenEvents {
+  constructor(public owner: Server, readonly address: string | undefined, readonly port: number) {}
+
+  onConnection(conn: Connection): void {
+    surface(() => this.owner._onConnection(conn));
+  }
+
+  onError(code: string): void {
+    surface(() => {
+      const owner = this.owner;
+      const at = code.indexOf(' ');
+      if (at < 0) {
+        owner.emit('error', systemError(code, 'accept'));
+        return;
+      }
+      // A listen the adapter finished late failed: the server is not listening after all.
+      if (owner._handle?.events === this) owner._handle = null;
+      owner.emit('error', systemError(code.slice(at + 1), code.slice(0, at), this.address, this.port, true));
+    });
+  }
+}
+
+/** The listening handle a Server owns (`server._handle`); another Server may take it over with listen(handle). */
 class ServerHandle {
-  constructor(public listener: Listener | null, public owner: Server) {}
+  constructor(public listener: Listener, readonly events: ServerEvents) {}
+
+  get owner(): Server { return this.events.owner; }
+  set owner(server: Server) { this.events.owner = server; }
+  get fd(): number { return this.listener.fd; }
+  ref(): void { this.listener.ref(); }
+  unref(): void { this.listener.unref(); }
+}
+
+function emitListeningNT(server: Server): void {
+  // Closed meanwhile: no 'listening'.
+  if (server._handle) server.emit('listening');
+}
+
+function emitErrorNT(server: Server, err: Error): void {
+  server.emit('error', err);
 }
 
 export class Server extends EventEmitter {
@@ -73,10 +129,14 @@ export class Server extends EventEmitter {
     } else {
       throw invalidArgType('options', 'Object', options);
     }
-    if (opts.highWaterMark !== undefined) validateNumber(opts.highWaterMark, 'options.highWaterMark', 0);
     if (typeof opts.keepAliveInitialDelay !== 'undefined') {
       validateNumber(opts.keepAliveInitialDelay, 'options.keepAliveInitialDelay');
       if (opts.keepAliveInitialDelay < 0) opts.keepAliveInitialDelay = 0;
+    }
+    if (opts.highWaterMark !== undefined) {
+      validateNumber(opts.highWaterMark, 'options.highWaterMark');
+      // Node: a negative value means the default.
+      if (opts.highWaterMark < 0) opts.highWaterMark = defaultHighWaterMark();
     }
     this.allowHalfOpen = opts.allowHalfOpen || false;
     this.pauseOnConnect = !!opts.pauseOnConnect;
@@ -96,25 +156,39 @@ export class Server extends EventEmitter {
     const cb = normalized[1];
     if (this._handle) throw nodeError('ERR_SERVER_ALREADY_LISTEN');
     getTransport();
+    if (listenTraced()) listenChannel.asyncStart.publish({ server: this, options });
     if (cb !== null) this.once('listening', cb as () => void);
     const backlogFromArgs = toNumber(args.length > 1 && args[1]) || toNumber(args.length > 2 && args[2]) || undefined;
+
+    // (boundSocket[, backlog][, cb]) or ({ handle: boundSocket }): adopt it; the BoundSocket lets go.
+    const bound = options instanceof BoundSocket ? options : options.handle instanceof BoundSocket ? options.handle : null;
+    if (bound !== null) {
+      const path = boundSocketPath(bound);
+      const taken = consumeBoundSocket(bound);
+      if (path !== undefined) this._pipeName = path;
+      this._listeningId++;
+      this._listen2({ kind: 'bound', bound: taken, backlog: backlogFromArgs || 511 }, null, -1, -1);
+      return this;
+    }
     options = (options._handle || options.handle || options) as Record<string, unknown>;
     this._listeningId++;
 
     // (handle[, backlog][, cb]): take over another crossnet server's listening handle.
     if (options instanceof ServerHandle) {
-      const listener = options.listener;
-      if (!listener) throw invalidArgValue('handle', options);
-      options.owner._handle = null;
+      const prev = options.owner;
+      if (prev._handle === options) prev._handle = null;
       options.owner = this;
       this._handle = options;
-      this._setupListening(listener, `handle:${listener.fd}`);
+      if (listenTraced()) listenChannel.asyncEnd.publish({ server: this });
+      this._connectionKey = '-1:null:-1';
+      if (this._unref) options.listener.unref();
+      process.nextTick(emitListeningNT, this);
       return this;
     }
     this._watchSignal(options);
     if (typeof options.fd === 'number' && options.fd >= 0) {
       requireCapability('adoptFd', 'server.listen({ fd })');
-      this._open({ kind: 'fd', fd: options.fd, backlog: (backlogFromArgs || 511) }, null, -1, `fd:${options.fd}`);
+      this._listen2({ kind: 'fd', fd: options.fd, backlog: (backlogFromArgs || 511) }, null, null, null);
       return this;
     }
     if (args.length === 0 || typeof args[0] === 'function' ||
@@ -134,6 +208,10 @@ export class Server extends EventEmitter {
       return this;
     }
     if (options.path && isPipeName(options.path)) {
+      // No file to chmod behind an abstract name: Node refuses the options (its message, typo included).
+      if (options.path[0] === '\0' && (options.readableAll || options.writableAll)) {
+        throw invalidArgValue('options', options, 'can not set readableAll or writableAllt to true when path is abstract unix socket');
+      }
       if (ipcIsNamedPipe()) requireCapability('namedPipes', NAMED_PIPES);
       const path = this._pipeName = options.path;
       const backlog = (options.backlog as number) || backlogFromArgs;
@@ -144,11 +222,10 @@ export class Server extends EventEmitter {
       if (path.startsWith('\0')) requireCapability('abstractIpc', 'abstract IPC socket names');
       if (MAX_IPC_PATH !== undefined && Buffer.byteLength(path) > MAX_IPC_PATH) {
         // The OS would truncate it; fail as libuv's uv_pipe_bind2 does instead.
-        this._handle = new ServerHandle(null, this);
         this._failListen(systemError('EINVAL', 'listen', path, -1, true));
         return this;
       }
-      this._open({ kind: 'ipc', path, backlog: backlog || 511, readableAll, writableAll }, path, -1, path);
+      this._listen2({ kind: 'ipc', path, backlog: backlog || 511, readableAll, writableAll }, path, -1, -1);
       return this;
     }
     if (!('port' in options || 'path' in options)) {
@@ -178,18 +255,20 @@ export class Server extends EventEmitter {
 
   _lookupAndListen(port: number, host: string, backlog: number | undefined, options: Record<string, unknown>): void {
     const id = this._listeningId;
-    // Claim the server now so a second listen() throws, as Node's synchronous handle does.
-    this._handle = new ServerHandle(null, this);
-    dns.lookup(host, (err, ip, family) => surface(() => {
+    // Until the address is known the server has no handle (a second listen() may replace this one).
+    const onAddress = (err: unknown, ip?: string, family?: 4 | 6): void => surface(() => {
       if (id !== this._listeningId) return;
       if (err) {
-        this._handle = null;
         this.emit('error', err);
         return;
       }
-      const fam = ip ? family : 4;
-      this._open(this._tcpTarget(ip || '0.0.0.0', port, fam as 4 | 6, backlog, options), ip, port, `${fam}:${ip}:${port}`);
-    }));
+      this._listen2(this._tcpTarget(ip!, port, family!, backlog, options), ip!, port, family!);
+    });
+    // Node's dns.lookup answers an IP literal itself, on the next tick: so on every runtime.
+    const literal = typeof host === 'string' ? isIP(host) : 0;
+    if (literal) process.nextTick(onAddress, null, host, literal);
+    // Checks the host synchronously (as Node's dns.lookup does).
+    else lookupListenAddress(host, onAddress);
   }
 
   _tcpTarget(address: string, port: number, family: 4 | 6, backlog: number | undefined, options: Record<string, unknown>): ListenTarget {
@@ -201,53 +280,46 @@ export class Server extends EventEmitter {
 
   /** No host: `::` (dual-stack) when IPv6 works, else `0.0.0.0`, as Node does. */
   _listenAny(port: number, backlog: number | undefined, options: Record<string, unknown>): void {
-    this._open(this._tcpTarget('::', port, 6, backlog, options), '::', port, `6:::${port}`, (code) => {
-      // The port is taken or forbidden: the same on IPv4. Anything else means no IPv6 here.
-      if (code === 'EADDRINUSE' || code === 'EACCES') return false;
-      this._open(this._tcpTarget('0.0.0.0', port, 4, backlog, options), '0.0.0.0', port, `4:0.0.0.0:${port}`);
+    this._listen2(this._tcpTarget('::', port, 6, backlog, options), '::', port, 6, (code) => {
+      // Node falls back to IPv4 when binding '::' fails; libuv defers EADDRINUSE to listen(),
+      // which Node does not retry (and the port is taken on IPv4 as well).
+      if (code === 'EADDRINUSE') return false;
+      this._listen2(this._tcpTarget('0.0.0.0', port, 4, backlog, options), '0.0.0.0', port, 4);
       return true;
     });
   }
 
-  _listenEvents(handle: ServerHandle) {
-    return {
-      onConnection: (conn: Connection) => surface(() => handle.owner._onConnection(conn)),
-      onError: (code: string) => surface(() => handle.owner.emit('error', systemError(code, 'accept'))),
-    };
-  }
-
-  /** Listen through the transport; `retry` may take over a failure (returning true) instead. */
-  _open(target: ListenTarget, address: string | null, port: number, key: string, retry?: (code: string) => boolean): void {
-    const id = this._listeningId;
-    const handle = this._handle = new ServerHandle(null, this);
-    getTransport().listen(target, this._listenEvents(handle), (err, listener) => surface(() => {
-      if (id !== this._listeningId || this._handle !== handle) {
-        listener?.close();
-        return;
-      }
-      if (err) {
-        const where = target.kind === 'ipc' ? target.path : address ?? undefined;
-        const [syscall, code] = err.includes(' ') ? err.split(' ') : ['listen', err];
-        if (retry?.(code)) return;
-        this._failListen(systemError(code, syscall, where, port, true));
-        return;
-      }
-      handle.listener = listener!;
-      this._setupListening(listener!, key);
-    }));
-  }
-
-  _setupListening(listener: Listener, key: string): void {
-    this._connectionKey = key;
+  /**
+   * Bind and listen now, as Node's setupListenHandle: `_handle` is set before listen() returns, or
+   * the error is emitted on the next tick. `retry` may take over a failure (returning true).
+   * `_connectionKey` is Node's: address type, address and the port asked for.
+   */
+  _listen2(target: ListenTarget, address: string | null, port: number | null, addressType: number | null,
+    retry?: (code: string) => boolean): void {
+    const events = new ServerEvents(this, target.kind === 'ipc' ? target.path : address ?? undefined, port ?? -1);
+    let listener: Listener;
+    try {
+      listener = listenTransport(target, events);
+    } catch (err) {
+      if (typeof err !== 'string') throw err;
+      const at = err.indexOf(' ');
+      const [syscall, code] = at < 0 ? ['listen', err] : [err.slice(0, at), err.slice(at + 1)];
+      // Node's listen() throws when the socket file's mode cannot be set.
+      if (syscall === 'uv_pipe_chmod') throw systemError(code, syscall);
+      if (retry?.(code)) return;
+      this._failListen(systemError(code, syscall, events.address, events.port, true));
+      return;
+    }
+    this._handle = new ServerHandle(listener, events);
+    if (listenTraced()) listenChannel.asyncEnd.publish({ server: this });
+    this._connectionKey = `${addressType}:${address}:${port}`;
     if (this._unref) listener.unref();
-    process.nextTick(() => {
-      if (this._handle) this.emit('listening');
-    });
+    process.nextTick(emitListeningNT, this);
   }
 
   _failListen(err: Error): void {
-    this._handle = null;
-    process.nextTick(() => this.emit('error', err));
+    if (listenTraced()) listenChannel.error.publish({ server: this, error: err });
+    process.nextTick(emitErrorNT, this, err);
   }
 
   _onConnection(conn: Connection): void {
@@ -255,10 +327,11 @@ export class Server extends EventEmitter {
       const local = conn.localEndpoint();
       const remote = conn.remoteEndpoint();
       if (conn.kind === 'tcp' && local && remote && typeof local !== 'string' && typeof remote !== 'string') {
-        this.emit('drop', {
+        // Node's data object has a null prototype.
+        this.emit('drop', Object.assign(Object.create(null) as Record<string, unknown>, {
           localAddress: local.address, localPort: local.port, localFamily: local.family,
           remoteAddress: remote.address, remotePort: remote.port, remoteFamily: remote.family,
-        });
+        }));
       } else {
         this.emit('drop');
       }
@@ -284,40 +357,51 @@ export class Server extends EventEmitter {
       readableHighWaterMark: this.highWaterMark,
       writableHighWaterMark: this.highWaterMark,
     });
+    // As Node: through the socket's handle (a TCP handle has these; a pipe's has not).
+    const handle = (socket as unknown as { _handle: HandleOptions | null })._handle;
     if (this.noDelay && conn.kind === 'tcp') {
       socket._noDelay = true;
-      conn.setNoDelay(true);
+      if (handle && handle !== conn && typeof handle.setNoDelay === 'function') handle.setNoDelay(true);
+      else conn.setNoDelay(true);
     }
     if (this.keepAlive && conn.kind === 'tcp') {
       socket._keepAlive = true;
       socket._keepAliveDelay = this.keepAliveInitialDelay;
-      applyKeepAlive(conn, true, this.keepAliveInitialDelay);
+      if (handle && handle !== conn && typeof handle.setKeepAlive === 'function') handle.setKeepAlive(true, this.keepAliveInitialDelay);
+      else applyKeepAlive(conn, true, this.keepAliveInitialDelay);
     }
     this._connections++;
     socket.server = this;
     socket._server = this;
     this.emit('connection', socket);
+    if (serverSocketChannel.hasSubscribers) serverSocketChannel.publish({ socket });
+  }
+
+  /**
+   * events.captureRejections: a rejected 'connection' listener destroys that socket with the
+   * rejection; one of any other event's listener becomes the server's 'error'.
+   */
+  override [EventEmitter.captureRejectionSymbol](err: unknown, event: string | symbol, sock?: Socket): void {
+    if (event === 'connection') sock!.destroy(err as Error);
+    else this.emit('error', err);
   }
 
   close(cb?: (err?: Error) => void): this {
+    this._listeningId++;
     if (typeof cb === 'function') {
       if (!this._handle) this.once('close', () => cb(nodeError('ERR_SERVER_NOT_RUNNING')));
       else this.once('close', cb);
     }
-    if (this._handle) {
-      const listener = this._handle.listener;
-      this._handle.listener = null;
+    const handle = this._handle;
+    if (handle) {
       this._handle = null;
-      this._listeningId++;
-      if (listener) {
-        // 'close' waits until the runtime has released the port / unlinked the socket file.
-        this._closingListener = true;
-        listener.close(() => {
-          this._closingListener = false;
-          this._emitCloseIfDrained();
-        });
-        return this;
-      }
+      // 'close' waits until the runtime has released the port / unlinked the socket file.
+      this._closingListener = true;
+      handle.listener.close(() => {
+        this._closingListener = false;
+        this._emitCloseIfDrained();
+      });
+      return this;
     }
     this._emitCloseIfDrained();
     return this;
@@ -347,7 +431,7 @@ export class Server extends EventEmitter {
   }
 
   get listening(): boolean {
-    return !!(this._handle?.listener && this._connectionKey);
+    return !!this._handle;
   }
 
   getConnections(cb: (err: Error | null, count: number) => void): this {
@@ -357,13 +441,13 @@ export class Server extends EventEmitter {
 
   ref(): this {
     this._unref = false;
-    this._handle?.listener?.ref();
+    this._handle?.listener.ref();
     return this;
   }
 
   unref(): this {
     this._unref = true;
-    this._handle?.listener?.unref();
+    this._handle?.listener.unref();
     return this;
   }
 }

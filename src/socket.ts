@@ -2,18 +2,28 @@
 import { Duplex } from 'node:stream';
 import { Buffer } from 'node:buffer';
 import process from 'node:process';
+import dc from 'node:diagnostics_channel';
 import { setTimeout, clearTimeout, setImmediate } from 'node:timers';
 import {
-  AbortError, codeOfErrno, invalidArgType, invalidFdType, missingArgs, nodeError, outOfRange, unsupported, systemError, type SystemError,
+  codeOfErrno, invalidArgType, invalidFdType, missingArgs, nodeError, outOfRange, unsupported, systemError, type SystemError,
 } from './errors.ts';
 import { normalizeArgs, normalizedArgs, type Normalized } from './args.ts';
-import { applyKeepAlive, getTransport, hasCapability, requireCapability, surface } from './runtime.ts';
-import { validateAbortSignal, validateFunction, validateInt32, validateNumber, validateString } from './validate.ts';
+import { getTransport, hasCapability, requireCapability, surface } from './runtime.ts';
+import {
+  validateFunction, validateInt32, validateNoObjectMode, validateNumber, validateString,
+} from './validate.ts';
 import { isBlockListLike, type BlockListLike } from './blocklist.ts';
-import { connectTcp } from './connect.ts';
+import { connectTcp, ipcConnectError } from './connect.ts';
+import { connectTransport } from './guard.ts';
 import { IdleTimer } from './idle-timer.ts';
 import { ipcIsNamedPipe, NAMED_PIPES } from './platform.ts';
-import type { Connection, ConnectTarget, Endpoint, PendingConnect, Receiver } from './transport.ts';
+import { ForeignConnection, isConnection, Pipe, TCP, type ForeignHandle, type SocketHandle } from './handle.ts';
+import { deliver, initUserBuffer, parseOnread, type UserReads } from './onread.ts';
+import { watchSignal } from './signal.ts';
+import { BoundSocket, consumeBoundSocket } from './bound-socket.ts';
+import type { Bound, Connection, ConnectTarget, PendingConnect, Receiver } from './transport.ts';
+
+const clientSocketChannel = dc.channel('net.client.socket');
 
 type Timer = ReturnType<typeof setTimeout>;
 type OnRead = {
@@ -35,11 +45,12 @@ export interface SocketOptions {
   keepAlive?: boolean;
   keepAliveInitialDelay?: number;
   blockList?: BlockListLike;
+  typeOfService?: number;
   highWaterMark?: number;
   readableHighWaterMark?: number;
   writableHighWaterMark?: number;
-  /** Internal: an accepted connection (set by Server). */
-  handle?: Connection;
+  /** A handle object as node:net takes one, or (internal, from Server) an accepted Connection. */
+  handle?: Connection | ForeignHandle;
   /** Internal: do not start reading (Server's pauseOnConnect). */
   pauseOnCreate?: boolean;
 }
@@ -50,11 +61,6 @@ const TIMEOUT_MAX = 2 ** 31 - 1;
 
 function asBuffer(chunk: Uint8Array): Buffer {
   return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-}
-
-function toInfo(ep: Endpoint | undefined): IpInfo | undefined {
-  if (!ep || typeof ep === 'string') return undefined;
-  return { address: ep.address, family: ep.family, port: ep.port };
 }
 
 function onReadableStreamEnd(this: Socket): void {
@@ -114,9 +120,18 @@ const afterConnect = (s: Socket, conn: Connection) => s._afterConnect(conn);
 const flushLeftover = (s: Socket) => surface(flushLeftoverNow, s);
 const flushLeftoverNow = (s: Socket) => s._flushLeftover();
 
+const noopRead = (): void => {};
+
+/** socket._handle: crossnet's facade (TCP/Pipe), or a handle given to new Socket({ handle }). */
+type Handle = SocketHandle | ForeignHandle;
+type HandleMethod = ((this: Handle, ...args: never[]) => unknown) | undefined;
+const method = (h: Handle, name: string): HandleMethod => (h as unknown as Record<string, HandleMethod>)[name];
+
 export class Socket extends Duplex {
   connecting = false;
-  _handle: Connection | null = null;
+  _handle: Handle | null = null;
+  /** The transport connection behind _handle: what the core reads, writes and shuts down. */
+  _conn: Connection | null = null;
   _host: string | null = null;
   _pendingData: unknown = null;
   _pendingEncoding = '';
@@ -126,8 +141,12 @@ export class Socket extends Duplex {
   autoSelectFamilyAttemptedAddresses: string[] | undefined = undefined;
   blockList: BlockListLike | undefined = undefined;
   declare allowHalfOpen: boolean;
+  /** node:stream's (untyped) reset of the destroyed state. */
+  declare _undestroy: () => void;
 
   _pendingConnect: PendingConnect | null = null;
+  /** An adopted net.BoundSocket's socket, until connect() starts from it (or destroy() releases it). */
+  _bound: Bound | null = null;
   /** The Happy Eyeballs attempt timer (connect.ts). */
   _connectTimer: Timer | null = null;
   _peername: IpInfo | null = null;
@@ -138,28 +157,29 @@ export class Socket extends Duplex {
   _idle: IdleTimer | null = null;
   _bytesRead = 0;
   _bytesDispatched = 0;
-  _reading = false;
   _resetAndClosing = false;
   _endAfterFIN = false;
   _aborted = false;
   _isIpc = false;
-  _refed = true;
-  _userBuffer: Uint8Array | null = null;
-  _userBufferGen: (() => Uint8Array) | null = null;
-  _userCallback: OnRead['callback'] | null = null;
-  _userLeftover: Uint8Array | null = null;
+  /** The `onread` option, when given. */
+  _reads: UserReads | null = null;
   _receiver: Receiver;
 
   constructor(options?: SocketOptions | number) {
+    validateNoObjectMode(options);
     const opts: SocketOptions = typeof options === 'number' ? { fd: options } : { ...options };
+    // Before the stream options (highWaterMark, …) are checked, as Node does.
+    if (opts.keepAliveInitialDelay !== undefined) {
+      validateNumber(opts.keepAliveInitialDelay, 'options.keepAliveInitialDelay');
+      if (opts.keepAliveInitialDelay < 0) opts.keepAliveInitialDelay = 0;
+    }
     const allowHalfOpen = Boolean(opts.allowHalfOpen);
+    // The options go on to Duplex (and EventEmitter: captureRejections), as node:net passes them.
     super({
+      ...opts,
       allowHalfOpen,
-      readable: opts.readable,
-      writable: opts.writable,
-      highWaterMark: opts.highWaterMark,
-      readableHighWaterMark: opts.readableHighWaterMark,
-      writableHighWaterMark: opts.writableHighWaterMark,
+      // Taken below, in Node's order (stream part, then net part).
+      signal: undefined,
       // Node's Socket emits 'close' itself, once the descriptor is released.
       emitClose: false,
       // Strings stay strings until written, so writableLength counts them as Node does.
@@ -167,38 +187,39 @@ export class Socket extends Duplex {
       autoDestroy: true,
     } as ConstructorParameters<typeof Duplex>[0]);
     this._receiver = new SocketReceiver(this);
-    if (opts.handle) {
-      this._attach(opts.handle);
+    watchSignal(this, opts.signal);
+    if (opts.handle instanceof BoundSocket) {
+      // Bound but not connected (Node 26.4): connect() starts from it; nothing is read before.
+      requireCapability('bindConnect', 'new net.Socket({ handle: boundSocket })');
+      this._bound = consumeBoundSocket(opts.handle);
+    } else if (opts.handle) {
+      if (isConnection(opts.handle)) this._attach(opts.handle);
+      else this._attachForeign(opts.handle);
     } else if (opts.fd !== undefined) {
       validateInt32(opts.fd, 'fd', 0);
       requireCapability('adoptFd', 'new Socket({ fd })');
       this._attach(adoptFd(opts.fd));
     }
-    const onread = opts.onread;
-    if (onread !== null && typeof onread === 'object' &&
-        (onread.buffer instanceof Uint8Array || typeof onread.buffer === 'function') &&
-        typeof onread.callback === 'function') {
-      if (typeof onread.buffer === 'function') this._userBufferGen = onread.buffer;
-      else this._userBuffer = onread.buffer;
-      this._userCallback = onread.callback;
-    }
-    if (opts.keepAliveInitialDelay !== undefined) {
-      validateNumber(opts.keepAliveInitialDelay, 'options.keepAliveInitialDelay');
-      if (opts.keepAliveInitialDelay < 0) opts.keepAliveInitialDelay = 0;
-    }
+    this._reads = parseOnread(opts.onread);
     this._noDelay = Boolean(opts.noDelay);
     this._keepAlive = Boolean(opts.keepAlive);
     this._keepAliveDelay = ~~((opts.keepAliveInitialDelay ?? 0) / 1000);
+    if (opts.typeOfService !== undefined) {
+      // Node 24.x: validated here, applied once connected (as setTypeOfService() before connect).
+      validateInt32(opts.typeOfService, 'options.typeOfService', 0, 255);
+      this._tos = opts.typeOfService;
+    }
     this.on('end', onReadableStreamEnd);
+    if (this._handle && this._reads) initUserBuffer(this._reads);
     if (this._handle && opts.readable !== false) {
       if (opts.pauseOnCreate) {
         // No byte is read until resume(): readableFlowing false keeps 'data' listeners from starting it.
+        this._handle.reading = false;
         (this as unknown as { readableFlowing: boolean | null }).readableFlowing = false;
       } else {
         this.read(0);
       }
     }
-    if (opts.signal !== undefined) this._watchSignal(opts.signal);
     if (opts.blockList) {
       if (!isBlockListLike(opts.blockList)) throw invalidArgType('options.blockList', 'net.BlockList', opts.blockList);
       this.blockList = opts.blockList;
@@ -207,41 +228,47 @@ export class Socket extends Duplex {
 
   // ---- handle wiring -------------------------------------------------------------------------
 
+  /** A transport connection becomes this socket's: behind the facade connect() made, or a new one. */
   _attach(conn: Connection): void {
-    this._handle = conn;
+    this._conn = conn;
     this._isIpc = conn.kind === 'ipc';
     conn.setReceiver(this._receiver);
-    this._reading = false;
+    let h = this._handle;
+    if (!(h instanceof TCP || h instanceof Pipe)) h = this._handle = this._isIpc ? new Pipe(this) : new TCP(this);
+    h._attach(conn);
+    h.reading = false;
   }
 
-  _watchSignal(signal: AbortSignal): void {
-    validateAbortSignal(signal, 'options.signal');
-    const onAbort = () => {
-      signal.removeEventListener('abort', onAbort);
-      this._aborted = true;
-      this.destroy(new AbortError(undefined, { cause: signal.reason }));
-    };
-    if (signal.aborted) {
-      process.nextTick(onAbort);
-    } else {
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.once('close', () => signal.removeEventListener('abort', onAbort));
+  /** new Socket({ handle }) with a handle object of the caller's, used as node:net uses one. */
+  _attachForeign(handle: ForeignHandle): void {
+    this._handle = handle;
+    this._conn = new ForeignConnection(handle);
+    this._conn.setReceiver(this._receiver);
+    this._isIpc = false;
+  }
+
+  /** Node's tryReadStart: the flag, then the handle (onread bytes a callback declined go first). */
+  _tryReadStart(): void {
+    const h = this._handle!;
+    h.reading = true;
+    if (this._reads?.leftover) {
+      // Like a fresh read from the OS: after the ticks resume() schedules.
+      setImmediate(flushLeftover, this);
+      return;
     }
+    const err = method(h, 'readStart')!.call(h);
+    if (typeof err === 'number' && err < 0) this.destroy(systemError(codeOfErrno(err), 'read'));
   }
 
   _onData(chunk: Uint8Array): void {
     if (this.destroyed) return;
     this._bytesRead += chunk.byteLength;
     this._idle?.touch();
-    if (this._userCallback) {
-      this._deliverToUser(chunk);
-      return;
-    }
-    if (!this.push(asBuffer(chunk))) this._readStop();
+    if (this._reads) deliver(this, this._reads, chunk);
+    else if (!this.push(asBuffer(chunk))) this._readStop();
   }
 
   _onEnd(): void {
-    this._reading = false;
     if (this.destroyed) return;
     this.push(null);
     this.read(0);
@@ -251,48 +278,24 @@ export class Socket extends Duplex {
     this.destroy(systemError(code, 'read'));
   }
 
-  /** onread mode: copy into the user's buffer, call back, and stop reading when it returns false. */
-  _deliverToUser(chunk: Uint8Array): void {
-    let offset = 0;
-    while (offset < chunk.byteLength) {
-      const buf = this._userBufferGen ? this._userBufferGen() : this._userBuffer!;
-      const n = Math.min(buf.byteLength, chunk.byteLength - offset);
-      buf.set(chunk.subarray(offset, offset + n), 0);
-      offset += n;
-      const ret = this._userCallback!.call(this, n, buf);
-      if (ret === false || this.destroyed) {
-        if (offset < chunk.byteLength && !this.destroyed) this._userLeftover = chunk.subarray(offset);
-        this._readStop();
-        return;
-      }
-      if (n === 0) break;
-    }
-  }
-
-  _readStart(): void {
-    if (!this._handle || this._reading) return;
-    this._reading = true;
-    if (this._userLeftover) {
-      // Like a fresh read from the OS: after the ticks resume() schedules.
-      setImmediate(flushLeftover, this);
-      return;
-    }
-    this._handle.readStart();
-  }
-
-  // Bytes a user callback declined (returned false) are handed over again once reading resumes.
+  // Bytes an onread callback declined (returned false) are handed over again once reading resumes.
   _flushLeftover(): void {
-    const rest = this._userLeftover;
-    if (!rest || !this._reading || this.destroyed) return;
-    this._userLeftover = null;
-    this._deliverToUser(rest);
-    if (this._reading && this._handle) this._handle.readStart();
+    const reads = this._reads;
+    const rest = reads?.leftover;
+    if (!rest || !this._handle?.reading || this.destroyed) return;
+    reads!.leftover = null;
+    deliver(this, reads!, rest);
+    if (this._handle?.reading && !reads!.leftover) this._tryReadStart();
   }
 
+  /** Reading stops: the flag, then the handle (Node's onStreamRead when push() says enough). */
   _readStop(): void {
-    if (!this._handle || !this._reading) return;
-    this._reading = false;
-    this._handle.readStop();
+    const h = this._handle;
+    if (!h?.reading) return;
+    h.reading = false;
+    if (this.destroyed) return;
+    const err = method(h, 'readStop')?.call(h);
+    if (typeof err === 'number' && err < 0) this.destroy(systemError(codeOfErrno(err), 'read'));
   }
 
   // ---- stream implementation -------------------------------------------------------------------
@@ -300,23 +303,23 @@ export class Socket extends Duplex {
   override _read(): void {
     if (this.connecting || !this._handle) {
       this.once('connect', () => this._read());
-    } else if (!this._reading) {
-      this._readStart();
+    } else if (!this._handle.reading) {
+      this._tryReadStart();
     }
   }
 
   override pause(): this {
-    if (this._userCallback && !this.connecting && this._handle) this._readStop();
+    if (this._reads && !this.connecting && this._handle?.reading) this._readStop();
     return super.pause();
   }
 
   override resume(): this {
-    if (this._userCallback && !this.connecting && this._handle && !this._reading) this._readStart();
+    if (this._reads && !this.connecting && this._handle && !this._handle.reading) this._tryReadStart();
     return super.resume();
   }
 
   override read(n?: number): unknown {
-    if (this._userCallback && !this.connecting && this._handle && !this._reading) this._readStart();
+    if (this._reads && !this.connecting && this._handle && !this._handle.reading) this._tryReadStart();
     return super.read(n);
   }
 
@@ -341,12 +344,16 @@ export class Socket extends Duplex {
       return;
     }
     this._pendingData = null;
-    const handle = this._handle;
-    if (!handle) {
+    const conn = this._conn;
+    if (!conn) {
       cb(nodeError('ERR_SOCKET_CLOSED'));
       return;
     }
     this._idle?.touch();
+    if (conn instanceof ForeignConnection) {
+      this._bytesDispatched += conn.writeNode(writev, data, encoding, cb);
+      return;
+    }
     let chunks: Uint8Array[];
     if (writev) {
       const list = data as { chunk: Buffer | string; encoding: BufferEncoding }[];
@@ -362,7 +369,7 @@ export class Socket extends Duplex {
       this._bytesDispatched += buf.byteLength;
       chunks = [buf];
     }
-    handle.write(chunks, (err) => {
+    conn.write(chunks, (err) => {
       if (err) {
         cb(systemError(err, 'write'));
         return;
@@ -377,41 +384,48 @@ export class Socket extends Duplex {
       this.once('connect', () => this._final(cb));
       return;
     }
-    const handle = this._handle;
-    if (!handle) {
+    const conn = this._conn;
+    if (!conn) {
       cb();
       return;
     }
-    handle.shutdown((err) => {
+    conn.shutdown((err) => {
       if (err && err !== 'ENOTCONN') cb(systemError(err, 'shutdown'));
       else cb();
     });
   }
 
   override _destroy(exception: Error | null, cb: (err: Error | null) => void): void {
-    const wasConnecting = this.connecting;
+    this._bound?.close();
+    this._bound = null;
     this.connecting = false;
     this._cancelConnect();
     this._clearTimer();
     const handle = this._handle;
+    const conn = this._conn;
     if (handle) {
       const hadError = Boolean(exception);
       this._handle = null;
+      this._conn = null;
       this._sockname = null;
-      this._reading = false;
       cb(exception);
       const emitClose = () => process.nextTick(() => this.emit('close', hadError));
-      if (this._resetAndClosing) {
-        this._resetAndClosing = false;
-        handle.reset(emitClose);
+      const reset = this._resetAndClosing ? method(handle, 'reset') : undefined;
+      this._resetAndClosing = false;
+      if (!conn && (handle instanceof TCP || handle instanceof Pipe)) {
+        // Still connecting: no descriptor to release yet. Node's 'close' still waits for libuv's
+        // close callback, a later turn of the loop (code awaiting 'error' first still sees it).
+        handle.close();
+        setImmediate(emitClose);
+      } else if (reset) {
+        reset.call(handle, emitClose as never);
       } else {
-        handle.close(emitClose);
+        const close = method(handle, 'close');
+        if (close) close.call(handle, emitClose as never);
+        else emitClose();
       }
-    } else if (wasConnecting) {
-      // Node has a handle while connecting; its 'close' carries hadError.
-      cb(exception);
-      const hadError = Boolean(exception);
-      process.nextTick(() => this.emit('close', hadError));
+      handle.reading = false;
+      handle.onread = noopRead;
     } else {
       cb(exception);
       process.nextTick(() => this.emit('close'));
@@ -442,6 +456,8 @@ export class Socket extends Duplex {
     else normalized = normalizeArgs(args);
     const options = normalized[0];
     const cb = normalized[1];
+    if (clientSocketChannel.hasSubscribers) clientSocketChannel.publish({ socket: this });
+    if (cb !== null) this.once('connect', cb as (...a: unknown[]) => void);
     if (options.port === undefined && options.path == null) {
       throw missingArgs(['options', 'port', 'path']);
     }
@@ -449,20 +465,30 @@ export class Socket extends Duplex {
     if (this.write !== Socket.prototype.write) this.write = Socket.prototype.write;
     if (this.destroyed) {
       this._handle = null;
+      this._conn = null;
       this._peername = null;
       this._sockname = null;
       this._bytesRead = 0;
       this._bytesDispatched = 0;
-      (this as unknown as { _undestroy(): void })._undestroy();
+      this._undestroy();
     }
-    if (cb !== null) this.once('connect', cb as (...a: unknown[]) => void);
+    const path = options.path;
+    // An adopted BoundSocket fixes the transport, whatever the options say (as Node).
+    const pipe = this._bound ? this._bound.kind === 'ipc' : !!path;
+    // Node's handle exists from here on, before any lookup; the connection comes behind it.
+    if (!this._handle) {
+      this._handle = pipe ? new Pipe(this) : new TCP(this);
+      if (this._reads) initUserBuffer(this._reads);
+    }
     this._idle?.touch();
     this.connecting = true;
-    const path = options.path;
-    if (path) {
+    if (pipe) {
       validateString(path, 'options.path');
       if (ipcIsNamedPipe()) requireCapability('namedPipes', NAMED_PIPES);
       this._isIpc = true;
+      // A path the OS cannot take fails at once, as libuv refuses it synchronously.
+      const early = ipcConnectError(path);
+      if (early) return this.destroy(early);
       this._startConnect({ kind: 'ipc', path }, path, undefined, undefined);
     } else {
       this._isIpc = false;
@@ -477,10 +503,16 @@ export class Socket extends Duplex {
    */
   _startConnect(target: ConnectTarget, address: string, port: number | undefined, family: 4 | 6 | undefined,
     done?: (err: SystemError | null, conn?: Connection) => void): void {
+    const bound = this._bound;
+    if (bound) {
+      // The transport connects from the adopted bound socket, and owns it from here on.
+      this._bound = null;
+      target = { ...target, bound };
+    }
     // The outcome may arrive before connect() returns (an adapter may call back synchronously).
     let settled = false;
     let pending: PendingConnect | undefined;
-    pending = getTransport().connect(target, (errCode, conn) => {
+    pending = connectTransport(target, (errCode, conn) => {
       settled = true;
       if (pending && this._pendingConnect === pending) this._pendingConnect = null;
       if (errCode) {
@@ -489,7 +521,11 @@ export class Socket extends Duplex {
         const ex = syscall === 'bind' && tcp
           ? systemError(code, 'bind', tcp.localAddress, tcp.localPort)
           : systemError(code, syscall, address, port);
-        if (tcp?.localAddress && tcp.localPort && syscall !== 'bind') {
+        const from = bound?.kind === 'tcp' && (code === 'EAFNOSUPPORT' || code === 'EINVAL') ? bound.endpoint() : undefined;
+        if (from && typeof from !== 'string') {
+          // Refused before any packet (the other family): Node names the bound local end.
+          ex.message += ` - Local (${from.address}:${from.port})`;
+        } else if (tcp?.localAddress && tcp.localPort && syscall !== 'bind') {
           // Node names the local end too when the client was bound to one.
           ex.message += ` - Local (${tcp.localAddress}:${tcp.localPort})`;
           Object.assign(ex, { localAddress: tcp.localAddress, localPort: tcp.localPort });
@@ -518,8 +554,9 @@ export class Socket extends Duplex {
     this.connecting = false;
     this._sockname = null;
     this._idle?.touch();
-    if (this._noDelay) conn.setNoDelay(true);
-    if (this._keepAlive) applyKeepAlive(conn, true, this._keepAliveDelay);
+    const h = this._handle!;
+    if (this._noDelay) method(h, 'setNoDelay')?.call(h, true as never);
+    if (this._keepAlive) method(h, 'setKeepAlive')?.call(h, true as never, this._keepAliveDelay as never, undefined as never, undefined as never);
     if (this._tos !== undefined && conn.kind === 'tcp') {
       // A value cached before connect that this runtime cannot apply: an 'error', not a throw
       // out of the adapter's callback.
@@ -529,10 +566,9 @@ export class Socket extends Duplex {
       }
       conn.setTypeOfService?.(this._tos);
     }
-    if (!this._refed) conn.unref();
     this.emit('connect');
     this.emit('ready');
-    if (!this.isPaused() || this._userCallback) this.read(0);
+    if (!this.isPaused()) this.read(0);
   }
 
   // ---- timeouts --------------------------------------------------------------------------------
@@ -543,8 +579,8 @@ export class Socket extends Duplex {
     validateNumber(msecs, 'msecs');
     if (msecs < 0 || !Number.isFinite(msecs)) throw outOfRange('msecs', 'a non-negative finite number', msecs);
     if (msecs > TIMEOUT_MAX) {
-      process.emitWarning(`${msecs} does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.`, 'TimeoutOverflowWarning');
-      msecs = 1;
+      process.emitWarning(`${msecs} does not fit into a 32-bit signed integer.\nTimer duration was truncated to ${TIMEOUT_MAX}.`, 'TimeoutOverflowWarning');
+      msecs = TIMEOUT_MAX;
     }
     this._clearTimer();
     if (msecs === 0) {
@@ -575,13 +611,15 @@ export class Socket extends Duplex {
 
   setNoDelay(enable?: boolean): this {
     const on = Boolean(enable === undefined ? true : enable);
-    if (!this._handle) {
+    const h = this._handle;
+    if (!h) {
       this._noDelay = on;
       return this;
     }
-    if (on !== this._noDelay) {
+    const set = method(h, 'setNoDelay');
+    if (set && on !== this._noDelay) {
       this._noDelay = on;
-      if (!this._isIpc) this._handle.setNoDelay(on);
+      set.call(h, on as never);
     }
     return this;
   }
@@ -589,15 +627,18 @@ export class Socket extends Duplex {
   setKeepAlive(enable?: boolean, initialDelay?: number): this {
     const on = Boolean(enable);
     const delay = ~~((initialDelay ?? 0) / 1000);
-    if (!this._handle) {
+    const h = this._handle;
+    if (!h) {
       this._keepAlive = on;
       this._keepAliveDelay = delay;
       return this;
     }
-    if (on !== this._keepAlive || (on && this._keepAliveDelay !== delay)) {
+    const set = method(h, 'setKeepAlive');
+    if (set && (on !== this._keepAlive || (on && this._keepAliveDelay !== delay))) {
       this._keepAlive = on;
       this._keepAliveDelay = delay;
-      if (!this._isIpc) applyKeepAlive(this._handle, on, delay);
+      // Node 24+ passes the interval and count too (not set here: undefined).
+      set.call(h, on as never, delay as never, undefined as never, undefined as never);
     }
     return this;
   }
@@ -606,23 +647,23 @@ export class Socket extends Duplex {
   setTypeOfService(tos: number): this {
     if (Number.isNaN(tos)) throw invalidArgType('tos', 'number', tos);
     validateInt32(tos, 'tos', 0, 255);
-    if (!this._handle || this._isIpc) {
+    if (!this._conn || this._isIpc) {
       this._tos = tos;
       return this;
     }
     if (tos !== this._tos) {
       requireCapability('typeOfService', 'socket.setTypeOfService()');
       this._tos = tos;
-      const err = this._handle.setTypeOfService!(tos);
+      const err = this._conn.setTypeOfService?.(tos);
       if (err) throw systemError(err, 'setTypeOfService');
     }
     return this;
   }
 
   getTypeOfService(): number {
-    if (!this._handle || this._isIpc) return this._tos ?? 0;
+    if (!this._conn || this._isIpc) return this._tos ?? 0;
     requireCapability('typeOfService', 'socket.getTypeOfService()');
-    const res = this._handle.getTypeOfService!();
+    const res = this._conn.getTypeOfService?.() ?? this._tos ?? 0;
     if (res < 0) throw systemError(codeOfErrno(res), 'getTypeOfService');
     return res;
   }
@@ -630,22 +671,16 @@ export class Socket extends Duplex {
   _tos: number | undefined = undefined;
 
   ref(): this {
-    this._refed = true;
-    if (!this._handle) {
-      if (!this.connecting) this.once('connect', () => this.ref());
-      return this;
-    }
-    this._handle.ref();
+    const h = this._handle;
+    if (!h) this.once('connect', this.ref);
+    else method(h, 'ref')?.call(h);
     return this;
   }
 
   unref(): this {
-    this._refed = false;
-    if (!this._handle) {
-      if (!this.connecting) this.once('connect', () => this.unref());
-      return this;
-    }
-    this._handle.unref();
+    const h = this._handle;
+    if (!h) this.once('connect', this.unref);
+    else method(h, 'unref')?.call(h);
     return this;
   }
 
@@ -670,8 +705,8 @@ export class Socket extends Duplex {
   }
 
   resetAndDestroy(): this {
-    if (this._handle || this.connecting) {
-      if (this._isIpc) throw nodeError('ERR_INVALID_HANDLE_TYPE');
+    if (this._handle) {
+      if (!(this._handle instanceof TCP)) throw nodeError('ERR_INVALID_HANDLE_TYPE');
       requireCapability('reset', 'socket.resetAndDestroy()');
       if (this.connecting) {
         this.once('connect', () => this._reset());
@@ -692,7 +727,7 @@ export class Socket extends Duplex {
   // ---- properties ------------------------------------------------------------------------------
 
   get pending(): boolean {
-    return !this._handle || this.connecting;
+    return (!this._handle && !this._bound) || this.connecting;
   }
 
   get readyState(): string {
@@ -729,22 +764,31 @@ export class Socket extends Duplex {
     return bytes;
   }
 
+  // As Node: through the handle's getpeername(out)/getsockname(out) (an IPC handle has neither).
   _getpeername(): IpInfo {
-    if (!this._handle || this.connecting) return this._peername || {};
+    const h = this._handle;
+    const get = h && method(h, 'getpeername');
+    if (!get || this.connecting) return this._peername || {};
     if (!this._peername) {
-      const info = toInfo(this._handle.remoteEndpoint());
-      if (!info) return {};
-      this._peername = info;
+      const out: IpInfo = {};
+      if (get.call(h, out as never)) return out;
+      this._peername = out;
     }
     return this._peername;
   }
 
   _getsockname(): IpInfo {
-    if (!this._handle) return {};
+    // An adopted BoundSocket not yet connecting: where it is bound, as Node's bound handle says.
+    const ep = !this._handle ? this._bound?.endpoint() : undefined;
+    if (ep && typeof ep !== 'string') return { address: ep.address, family: ep.family, port: ep.port };
+    const h = this._handle;
+    const get = h && method(h, 'getsockname');
+    if (!get) return {};
     if (!this._sockname) {
-      const info = toInfo(this._handle.localEndpoint());
-      if (!info) return {};
-      this._sockname = info;
+      const out: IpInfo = {};
+      // Unlike Node, a failure is not kept: an adapter may know the address only a little later.
+      if (get.call(h, out as never)) return out;
+      this._sockname = out;
     }
     return this._sockname;
   }

@@ -7,6 +7,8 @@
  * (`'ECONNREFUSED'`, `'EADDRINUSE'`, …); the core turns those into Node's error objects.
  *
  * Rules every adapter follows:
+ * - `listen` and `bind` are synchronous, as bind(2)/listen(2) are (and Node's tcp_wrap, Deno.listen,
+ *   Bun.listen): they return the result or throw the error code string; never a later callback.
  * - Callbacks may run before the call that takes them returns, or later; the core copes with both.
  * - Bytes handed to `Receiver.onData` belong to the core from then on (no reuse by the adapter).
  * - Bytes handed to `write` belong to the adapter until that write's callback runs.
@@ -26,16 +28,37 @@ export interface IpEndpoint {
 /** A local or remote end: an IP endpoint, or the path of an IPC (Unix domain) socket. */
 export type Endpoint = IpEndpoint | string;
 
-/** Where to connect. Host names are already resolved: `address` is an IP literal. */
+/**
+ * Where to connect. Host names are already resolved: `address` is an IP literal. `bound`: connect
+ * from that socket (capability `bindConnect`); the connection owns it from then on, also on failure.
+ */
 export type ConnectTarget =
-  | { kind: 'tcp'; address: string; port: number; family: 4 | 6; localAddress?: string; localPort?: number }
-  | { kind: 'ipc'; path: string };
+  | { kind: 'tcp'; address: string; port: number; family: 4 | 6; localAddress?: string; localPort?: number; bound?: Bound }
+  | { kind: 'ipc'; path: string; bound?: Bound };
 
 /** What to listen on. `address` is an IP literal (`'::'` / `'0.0.0.0'` for any). */
 export type ListenTarget =
   | { kind: 'tcp'; address: string; port: number; family: 4 | 6; backlog: number; ipv6Only: boolean; reusePort: boolean }
   | { kind: 'ipc'; path: string; backlog: number; readableAll: boolean; writableAll: boolean }
-  | { kind: 'fd'; fd: number; backlog: number };
+  | { kind: 'fd'; fd: number; backlog: number }
+  /** Listen on a socket `bind` made (net.BoundSocket); the listener owns it from then on. */
+  | { kind: 'bound'; bound: Bound; backlog: number };
+
+/** What to bind without listening or connecting (net.BoundSocket). `address` is an IP literal. */
+export type BindTarget =
+  | { kind: 'tcp'; address: string; port: number; family: 4 | 6; ipv6Only: boolean; reusePort: boolean }
+  | { kind: 'ipc'; path: string };
+
+/** A socket bound to a local address, not yet listening or connecting (capability `bind`). */
+export interface Bound {
+  readonly kind: 'tcp' | 'ipc';
+  /** The bound address (the OS's port for port 0), or the IPC path. */
+  endpoint(): Endpoint;
+  /** The OS descriptor, or -1 where the runtime hides it. */
+  readonly fd: number;
+  /** Release it (only when never handed to `listen` or `connect`). */
+  close(): void;
+}
 
 /** Sink for what a connection reads. Set once per connection with `Connection.setReceiver`. */
 export interface Receiver {
@@ -98,7 +121,11 @@ export interface Listener {
 
 export interface ListenEvents {
   onConnection(conn: Connection): void;
-  /** accept() failed (`'EMFILE'`, …); the listener keeps going. */
+  /**
+   * accept() failed (`'EMFILE'`, …); the listener keeps going. Prefixed with its syscall, a step
+   * the adapter could only finish after `listen` returned failed (`'listen EADDRINUSE'`), and the
+   * listener is dead.
+   */
   onError(code: string): void;
 }
 
@@ -127,6 +154,10 @@ export interface Capabilities {
   typeOfService: boolean;
   /** An unref'd listener/connection really lets the process exit. */
   unref: boolean;
+  /** `bind`, and `listen` on what it bound (net.BoundSocket adopted by a server). */
+  bind: boolean;
+  /** `connect` from a bound socket (net.BoundSocket adopted by a client). */
+  bindConnect: boolean;
 }
 
 export interface Transport {
@@ -134,7 +165,10 @@ export interface Transport {
   readonly runtime: string;
   readonly capabilities: Capabilities;
   connect(target: ConnectTarget, done: (err: string | null, conn?: Connection) => void): PendingConnect;
-  listen(target: ListenTarget, events: ListenEvents, done: (err: string | null, listener?: Listener) => void): void;
+  /** Bind and listen now; throws an error code string (`'EADDRINUSE'`, `'uv_pipe_chmod EPERM'`). */
+  listen(target: ListenTarget, events: ListenEvents): Listener;
+  /** Bind without listening (capability `bind`); throws an error code string. */
+  bind?(target: BindTarget): Bound;
   /** Wrap an existing connected descriptor (capability `adoptFd`). Throws an error code string on failure. */
   adopt?(fd: number): Connection;
   /** Throws a clear Error when the runtime lacks what the adapter needs; called once when selected. */

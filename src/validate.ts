@@ -66,3 +66,23 @@ export function validatePort(port: unknown, name = 'Port', allowZero = true): nu
   }
   return +port | 0;
 }
+
+/** Node's validateStringWithoutNullBytes: a string, and no U+0000 in it (C APIs would cut it there). */
+export function validateStringWithoutNullBytes(value: unknown, name: string): asserts value is string {
+  validateString(value, name);
+  if (value.includes('\0')) throw invalidArgValue(name, value, 'must be a string without null bytes');
+}
+
+/**
+ * A net.Socket is a byte stream: Node's constructor refuses objectMode, readableObjectMode and
+ * writableObjectMode (checked in that order, before any other option).
+ */
+export function validateNoObjectMode(options: unknown): void {
+  if (options == null) return;
+  const o = options as { objectMode?: unknown; readableObjectMode?: unknown; writableObjectMode?: unknown };
+  if (o.objectMode) throw invalidArgValue('options.objectMode', o.objectMode, 'is not supported');
+  if (o.readableObjectMode || o.writableObjectMode) {
+    const name = o.readableObjectMode ? 'readableObjectMode' : 'writableObjectMode';
+    throw invalidArgValue(`options.${name}`, o.readableObjectMode || o.writableObjectMode, 'is not supported');
+  }
+}

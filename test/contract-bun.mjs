@@ -49,9 +49,14 @@ function sink(conn, { start = true } = {}) {
   return s;
 }
 
-const listen = (target, onConnection = () => {}, onError = () => {}) => new Promise((resolve, reject) => {
-  transport.listen({ backlog: 511, ...target }, { onConnection, onError }, (err, l) => (err ? reject(Object.assign(new Error(err), { code: err })) : resolve(l)));
-});
+// transport.listen is synchronous: the listener, or a thrown error code string.
+const listen = async (target, onConnection = () => {}, onError = () => {}) => {
+  try {
+    return transport.listen({ backlog: 511, ...target }, { onConnection, onError });
+  } catch (err) {
+    throw Object.assign(new Error(err), { code: err });
+  }
+};
 const tcpTarget = (port = 0, address = '127.0.0.1', family = 4, extra = {}) => ({ kind: 'tcp', address, port, family, ipv6Only: false, reusePort: false, ...extra });
 const connect = (target) => new Promise((resolve, reject) => {
   transport.connect(target, (err, conn) => (err ? reject(Object.assign(new Error(err), { code: err })) : resolve(conn)));
@@ -524,17 +529,15 @@ test('unref: an unref\'d listener and connection let the process exit', async ()
   const mod = new URL('../dist/adapters/bun.mjs', import.meta.url).href;
   fs.writeFileSync(script, `
     import { transport } from ${JSON.stringify(mod)};
-    transport.listen({ kind: 'tcp', address: '127.0.0.1', port: 0, family: 4, backlog: 511, ipv6Only: false, reusePort: false },
-      { onConnection(c) { c.setReceiver({ onData() {}, onEnd() {}, onError() {} }); c.readStart(); c.unref(); }, onError() {} },
-      (err, l) => {
-        const { port } = l.endpoint();
-        transport.connect({ kind: 'tcp', address: '127.0.0.1', port, family: 4 }, (e, c) => {
-          c.setReceiver({ onData() {}, onEnd() {}, onError() {} }); c.readStart();
-          c.unref(); l.unref();
-          l.ref(); l.unref();
-          console.log('ready');
-        });
-      });
+    const l = transport.listen({ kind: 'tcp', address: '127.0.0.1', port: 0, family: 4, backlog: 511, ipv6Only: false, reusePort: false },
+      { onConnection(c) { c.setReceiver({ onData() {}, onEnd() {}, onError() {} }); c.readStart(); c.unref(); }, onError() {} });
+    const { port } = l.endpoint();
+    transport.connect({ kind: 'tcp', address: '127.0.0.1', port, family: 4 }, (e, c) => {
+      c.setReceiver({ onData() {}, onEnd() {}, onError() {} }); c.readStart();
+      c.unref(); l.unref();
+      l.ref(); l.unref();
+      console.log('ready');
+    });
   `);
   const t0 = Date.now();
   const child = Bun.spawn([process.execPath, script], { stdout: 'pipe', stderr: 'pipe' });

@@ -28,14 +28,14 @@ async function test(name, fn) {
 
 // ---- promise wrappers around the callback contract ------------------------------------------------
 
-function listen(target, onConnection = () => {}) {
+// transport.listen is synchronous: the listener, or a thrown error code string.
+async function listen(target, onConnection = () => {}) {
   const errors = [];
-  return new Promise((resolve, reject) => {
-    transport.listen(target, { onConnection, onError: (code) => errors.push(code) }, (err, l) => {
-      if (err) reject(Object.assign(new Error(err), { code: err }));
-      else resolve(l);
-    });
-  });
+  try {
+    return transport.listen(target, { onConnection, onError: (code) => errors.push(code) });
+  } catch (err) {
+    throw Object.assign(new Error(err), { code: err });
+  }
 }
 const tcpTarget = (port = 0, address = '127.0.0.1', family = 4) =>
   ({ kind: 'tcp', address, port, family, backlog: 511, ipv6Only: false, reusePort: false });
@@ -563,25 +563,24 @@ const adapterUrl = new URL('../dist/adapters/deno.mjs', import.meta.url).href;
 await test('unref: an unref\'d listener and connection let the process exit', async () => {
   const r = await runChild(`
     import { transport } from ${JSON.stringify(adapterUrl)};
-    transport.listen({ kind: 'tcp', address: '127.0.0.1', port: 0, family: 4, backlog: 511, ipv6Only: false, reusePort: false },
-      { onConnection(c) { c.setReceiver({ onData() {}, onEnd() {}, onError() {} }); c.readStart(); c.unref(); }, onError() {} },
-      (err, l) => {
-        l.unref();
-        transport.connect({ kind: 'tcp', address: '127.0.0.1', port: l.endpoint().port, family: 4 }, (err, c) => {
-          c.setReceiver({ onData() {}, onEnd() {}, onError() {} });
-          c.readStart();
-          c.unref();
-          console.log('ready');
-        });
-      });
+    const l = transport.listen({ kind: 'tcp', address: '127.0.0.1', port: 0, family: 4, backlog: 511, ipv6Only: false, reusePort: false },
+      { onConnection(c) { c.setReceiver({ onData() {}, onEnd() {}, onError() {} }); c.readStart(); c.unref(); }, onError() {} });
+    l.unref();
+    transport.connect({ kind: 'tcp', address: '127.0.0.1', port: l.endpoint().port, family: 4 }, (err, c) => {
+      c.setReceiver({ onData() {}, onEnd() {}, onError() {} });
+      c.readStart();
+      c.unref();
+      console.log('ready');
+    });
   `);
   eq(r.signal, null, `child was killed (did not exit by itself); stderr ${r.stderr}`);
   eq(r.stdout.trim(), 'ready', 'child output');
   // And the control: a ref'd listener keeps it alive (so the check above can fail).
   const r2 = await runChild(`
     import { transport } from ${JSON.stringify(adapterUrl)};
-    transport.listen({ kind: 'tcp', address: '127.0.0.1', port: 0, family: 4, backlog: 511, ipv6Only: false, reusePort: false },
-      { onConnection() {}, onError() {} }, (err, l) => { l.unref(); l.ref(); console.log('ready'); });
+    const l = transport.listen({ kind: 'tcp', address: '127.0.0.1', port: 0, family: 4, backlog: 511, ipv6Only: false, reusePort: false },
+      { onConnection() {}, onError() {} });
+    l.unref(); l.ref(); console.log('ready');
   `);
   eq(r2.signal, 'SIGKILL', 'a ref\'d listener should keep the child alive until killed');
 });
@@ -592,10 +591,15 @@ await test('reusePort: available under --unstable-net, two listeners share a por
     const t = (port) => ({ kind: 'tcp', address: '127.0.0.1', port, family: 4, backlog: 511, ipv6Only: false, reusePort: true });
     const ev = { onConnection(c) { c.close(); }, onError() {} };
     console.log(transport.capabilities.reusePort);
-    transport.listen(t(0), ev, (e, l1) => {
-      if (e) { console.log(e); return; }
-      transport.listen(t(l1.endpoint().port), ev, (e2, l2) => { console.log(e2 ?? 'shared'); l1.close(); l2?.close(); });
-    });
+    try {
+      const l1 = transport.listen(t(0), ev);
+      try {
+        const l2 = transport.listen(t(l1.endpoint().port), ev);
+        console.log('shared');
+        l2.close();
+      } catch (e2) { console.log(e2); }
+      l1.close();
+    } catch (e) { console.log(e); }
   `;
   const on = await runChild(code, ['--unstable-net']);
   eq(on.stdout.trim().split('\n').join(' '), 'true shared', `with the flag (stderr ${on.stderr})`);

@@ -40,8 +40,17 @@ async function test(name, fn) {
 
 const tcp = (port = 0) => ({ kind: 'tcp', address: '127.0.0.1', port, family: 4, backlog: 511, ipv6Only: false, reusePort: false });
 const ipc = (path) => ({ kind: 'ipc', path, backlog: 511, readableAll: false, writableAll: false });
-const listen = (target, onConnection = () => {}) => new Promise((resolve, reject) =>
-  transport.listen(target, { onConnection, onError() {} }, (err, l) => (err ? reject(Object.assign(new Error(err), { code: err })) : resolve(l))));
+const codeError = (code) => Object.assign(new Error(code), { code });
+/** transport.listen is synchronous: the listener, or a thrown error code string. */
+const listenSync = (target, onConnection = () => {}) => transport.listen(target, { onConnection, onError() {} });
+const listen = async (target, onConnection) => {
+  try {
+    return listenSync(target, onConnection);
+  } catch (code) {
+    check(typeof code === 'string', `listen threw ${code}, not an error code string`);
+    throw codeError(code);
+  }
+};
 const connect = (target) => new Promise((resolve, reject) =>
   transport.connect(target, (err, c) => (err ? reject(Object.assign(new Error(err), { code: err })) : resolve(c))));
 const closed = (x) => new Promise((r) => x.close(r));
@@ -155,6 +164,47 @@ await test('connect: ECONNREFUSED on a closed port; cancel means done never runs
   await sleep(200);
   check(!called, 'callback ran after cancel');
   await srv.close();
+});
+
+await test('listen: synchronous; the endpoint is known at once, EADDRINUSE throws', async (cleanup) => {
+  const l = listenSync(tcp());
+  cleanup(() => closed(l));
+  const { port } = l.endpoint();
+  check(port > 0, `port ${port}`);
+  let thrown;
+  try { listenSync(tcp(port)).close(); } catch (code) { thrown = code; }
+  eq(thrown, 'EADDRINUSE', 'thrown code');
+  const path = join(dir, 'sync.sock');
+  const li = listenSync(ipc(path));
+  cleanup(() => closed(li));
+  eq(li.endpoint(), path, 'ipc endpoint');
+  check(existsSync(path), 'socket file exists when listen returns');
+});
+
+await test('bind: a bound socket refuses connections until a listener takes it over', async (cleanup) => {
+  if (!caps.bind) { skipped++; return; }
+  const b = transport.bind({ kind: 'tcp', address: '127.0.0.1', port: 0, family: 4, ipv6Only: false, reusePort: false });
+  const { port, address, family } = b.endpoint();
+  eq(address, '127.0.0.1', 'address');
+  eq(family, 'IPv4', 'family');
+  check(port > 0, `port ${port}`);
+  if (transport.runtime.startsWith('Deno')) {
+    // Deno.listen binds and listens at once: documented in adapters/deno.ts (DenoBound).
+  } else {
+    eq(await connect({ kind: 'tcp', address: '127.0.0.1', port, family: 4 }).then((c) => { c.close(); return null; }, (e) => e.code), 'ECONNREFUSED', 'before listen');
+  }
+  let accepted = 0;
+  const l = listenSync({ kind: 'bound', bound: b, backlog: 511 }, (conn) => { accepted++; conn.close(); });
+  cleanup(() => closed(l));
+  eq(l.endpoint().port, port, 'listener port');
+  const c = await connect({ kind: 'tcp', address: '127.0.0.1', port, family: 4 });
+  await closed(c);
+  while (!accepted) await sleep(5);
+  const b2 = transport.bind({ kind: 'tcp', address: '127.0.0.1', port: 0, family: 4, ipv6Only: false, reusePort: false });
+  b2.close();
+  let thrown;
+  try { transport.bind({ kind: 'tcp', address: '192.0.2.1', port: 0, family: 4, ipv6Only: false, reusePort: false }).close(); } catch (code) { thrown = code; }
+  eq(thrown, 'EADDRNOTAVAIL', 'bind of an address that is not local');
 });
 
 await test('listen: EADDRINUSE on a second listen; the port is free again after close', async () => {

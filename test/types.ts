@@ -20,3 +20,5 @@ useNodeTypes(client, server);
 useNodeTypes(made, srv);
 void viaDefault;
 void family;
+const reserved: nodeNet.BoundSocket = new net.BoundSocket({ host: '127.0.0.1', port: 0 });
+srv.listen(reserved);
