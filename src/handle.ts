@@ -9,8 +9,8 @@
 import process from 'node:process';
 import { Buffer } from 'node:buffer';
 import { executionAsyncId } from 'node:async_hooks';
-import { codeOfErrno, errnoOf, systemError } from './errors.ts';
-import { applyKeepAlive } from './runtime.ts';
+import { codeOfErrno, errnoOf, invalidFdType, systemError } from './errors.ts';
+import { applyKeepAlive, getTransport } from './runtime.ts';
 import type { Connection, Endpoint, Receiver } from './transport.ts';
 
 /** Node's read callback slot on a handle. Reads reach the socket through the Connection instead. */
@@ -140,6 +140,19 @@ export class TCP extends StreamHandle {
 export class Pipe extends StreamHandle {}
 
 export type SocketHandle = TCP | Pipe;
+
+/** Wrap a descriptor, failing as Node does for what is not a socket (ERR_INVALID_FD_TYPE). */
+export function adoptFd(fd: number): Connection {
+  const transport = getTransport();
+  try {
+    return transport.adopt!(fd);
+  } catch (err) {
+    if (typeof err !== 'string') throw err;
+    if (err === 'EBADF') throw invalidFdType('UNKNOWN');
+    if (err === 'EINVAL' || err === 'ENOTSOCK') throw invalidFdType('FILE');
+    throw systemError(err, 'open');
+  }
+}
 
 // ---- handles given to new Socket({ handle }) ----------------------------------------------------
 

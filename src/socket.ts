@@ -5,7 +5,7 @@ import process from 'node:process';
 import dc from 'node:diagnostics_channel';
 import { setTimeout, clearTimeout, setImmediate } from 'node:timers';
 import {
-  codeOfErrno, invalidArgType, invalidFdType, missingArgs, nodeError, outOfRange, unsupported, systemError, type SystemError,
+  codeOfErrno, invalidArgType, missingArgs, nodeError, outOfRange, unsupported, systemError, type SystemError,
 } from './errors.ts';
 import { normalizeArgs, normalizedArgs, type Normalized } from './args.ts';
 import { getTransport, hasCapability, requireCapability, surface } from './runtime.ts';
@@ -17,8 +17,9 @@ import { connectTcp, ipcConnectError } from './connect.ts';
 import { connectTransport } from './guard.ts';
 import { IdleTimer } from './idle-timer.ts';
 import { ipcIsNamedPipe, NAMED_PIPES } from './platform.ts';
-import { ForeignConnection, isConnection, Pipe, TCP, type ForeignHandle, type SocketHandle } from './handle.ts';
+import { adoptFd, ForeignConnection, isConnection, Pipe, TCP, type ForeignHandle, type SocketHandle } from './handle.ts';
 import { deliver, initUserBuffer, parseOnread, type UserReads } from './onread.ts';
+import { bytesWritten, endAfterFIN, onReadableStreamEnd, toChunks } from './socket-write.ts';
 import { watchSignal } from './signal.ts';
 import { BoundSocket, consumeBoundSocket } from './bound-socket.ts';
 import type { Bound, Connection, ConnectTarget, PendingConnect, Receiver } from './transport.ts';
@@ -61,49 +62,6 @@ const TIMEOUT_MAX = 2 ** 31 - 1;
 
 function asBuffer(chunk: Uint8Array): Buffer {
   return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-}
-
-function onReadableStreamEnd(this: Socket): void {
-  if (!this.allowHalfOpen) {
-    this.write = writeAfterFIN;
-    // stream.Readable calls end() a tick after 'end'; Socket.end() defers that call (endAfterFIN).
-    if (this.writable) this._endAfterFIN = true;
-  }
-}
-
-// The end() that the peer's FIN calls for (allowHalfOpen false), run after the ticks and
-// microtasks that reacted to the FIN, so what they write goes out before our FIN. On Node,
-// node:tls (and HTTP/2) drive a net.Socket's native handle themselves: the socket's JS side never
-// sees the FIN, and TLS answers it (close_notify, two ticks after 'end') on a socket not yet ended.
-// Any other stream, a crossnet socket included, they drive as a JS stream (JSStreamSocket), and
-// with Node's end-on-next-tick that answer met writeAfterFIN: EPIPE on both sockets.
-function endAfterFIN(s: Socket): void {
-  if (s.readableEnded && s.writable && !s.writableEnded && !s.destroyed) (Duplex.prototype.end as () => unknown).call(s);
-}
-
-// Once the peer ended and allowHalfOpen is false, a write after our own end is EPIPE, as on Node.
-function writeAfterFIN(this: Socket, chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
-  if (!this.writableEnded) {
-    return Duplex.prototype.write.call(this, chunk, encoding as BufferEncoding, cb as (e?: Error | null) => void);
-  }
-  if (typeof encoding === 'function') cb = encoding;
-  const err = Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' });
-  if (typeof cb === 'function') process.nextTick(cb as (e: Error) => void, err);
-  this.destroy(err);
-  return false;
-}
-
-/** Wrap a descriptor, failing as Node does for what is not a socket (ERR_INVALID_FD_TYPE). */
-function adoptFd(fd: number): Connection {
-  const transport = getTransport();
-  try {
-    return transport.adopt!(fd);
-  } catch (err) {
-    if (typeof err !== 'string') throw err;
-    if (err === 'EBADF') throw invalidFdType('UNKNOWN');
-    if (err === 'EINVAL' || err === 'ENOTSOCK') throw invalidFdType('FILE');
-    throw systemError(err, 'open');
-  }
 }
 
 // Adapter entry points. A listener's exception must reach the process as uncaught (surface).
@@ -354,22 +312,7 @@ export class Socket extends Duplex {
       this._bytesDispatched += conn.writeNode(writev, data, encoding, cb);
       return;
     }
-    let chunks: Uint8Array[];
-    if (writev) {
-      const list = data as { chunk: Buffer | string; encoding: BufferEncoding }[];
-      chunks = new Array(list.length);
-      for (let i = 0; i < list.length; i++) {
-        const c = list[i].chunk;
-        chunks[i] = typeof c === 'string' ? Buffer.from(c, list[i].encoding) : c;
-        this._bytesDispatched += chunks[i].byteLength;
-      }
-    } else {
-      const c = data as Buffer | string;
-      const buf = typeof c === 'string' ? Buffer.from(c, encoding as BufferEncoding) : c;
-      this._bytesDispatched += buf.byteLength;
-      chunks = [buf];
-    }
-    conn.write(chunks, (err) => {
+    conn.write(toChunks(this, writev, data, encoding), (err) => {
       if (err) {
         cb(systemError(err, 'write'));
         return;
@@ -747,21 +690,7 @@ export class Socket extends Duplex {
   }
 
   get bytesWritten(): number | undefined {
-    let bytes = this._bytesDispatched;
-    const buffered = (this as unknown as { writableBuffer?: unknown }).writableBuffer as { chunk: Buffer | string; encoding: BufferEncoding }[] | undefined;
-    if (!buffered) return undefined;
-    for (const el of buffered) {
-      bytes += typeof el.chunk === 'string' ? Buffer.byteLength(el.chunk, el.encoding) : el.chunk.length;
-    }
-    const data = this._pendingData;
-    if (Array.isArray(data)) {
-      for (const el of data as { chunk: Buffer | string; encoding: BufferEncoding }[]) {
-        bytes += typeof el.chunk === 'string' ? Buffer.byteLength(el.chunk, el.encoding) : el.chunk.length;
-      }
-    } else if (data) {
-      bytes += typeof data === 'string' ? Buffer.byteLength(data, this._pendingEncoding as BufferEncoding) : (data as Buffer).length;
-    }
-    return bytes;
+    return bytesWritten(this);
   }
 
   // As Node: through the handle's getpeername(out)/getsockname(out) (an IPC handle has neither).
