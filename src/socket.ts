@@ -85,6 +85,8 @@ type Handle = SocketHandle | ForeignHandle;
 type HandleMethod = ((this: Handle, ...args: never[]) => unknown) | undefined;
 const method = (h: Handle, name: string): HandleMethod => (h as unknown as Record<string, HandleMethod>)[name];
 
+interface KeepAliveOptions { enable?: boolean; initialDelay?: number; interval?: number; count?: number }
+
 export class Socket extends Duplex {
   connecting = false;
   _handle: Handle | null = null;
@@ -567,7 +569,13 @@ export class Socket extends Duplex {
     return this;
   }
 
-  setKeepAlive(enable?: boolean, initialDelay?: number): this {
+  setKeepAlive(enable?: boolean | KeepAliveOptions, initialDelay?: number, interval?: number, count?: number): this {
+    // Node 24.22+/26: setKeepAlive({ enable, initialDelay, interval, count }).
+    if (enable !== null && typeof enable === 'object') ({ enable, initialDelay, interval, count } = enable);
+    // TCP_KEEPINTVL/TCP_KEEPCNT do not reach any adapter yet: say so rather than drop them.
+    if (interval !== undefined || count !== undefined) {
+      throw unsupported(getTransport().runtime, 'socket.setKeepAlive() interval and count');
+    }
     const on = Boolean(enable);
     const delay = ~~((initialDelay ?? 0) / 1000);
     const h = this._handle;
