@@ -78,35 +78,10 @@ export function checkListenTarget(target: ListenTarget): ListenTarget | string {
 
 /**
  * `transport.listen` for targets that pass the checks: returns the listener or throws the error
- * code string, as the transport does. With `done`, the outcome goes there instead (at once from a
- * synchronous transport, whenever it comes from one that still calls back).
+ * code string, as the transport does.
  */
-export function listenTransport(target: ListenTarget, events: ListenEvents): Listener;
-export function listenTransport(target: ListenTarget, events: ListenEvents, done: (err: string | null, listener?: Listener) => void): void;
-export function listenTransport(target: ListenTarget, events: ListenEvents,
-  done?: (err: string | null, listener?: Listener) => void): Listener | void {
+export function listenTransport(target: ListenTarget, events: ListenEvents): Listener {
   const checked = checkListenTarget(target);
-  if (!done) {
-    if (typeof checked === 'string') throw checked;
-    return (getTransport().listen as (t: ListenTarget, e: ListenEvents) => Listener)(checked, events);
-  }
-  if (typeof checked === 'string') {
-    done(checked);
-    return;
-  }
-  let answered = false;
-  const answer = (err: string | null, listener?: Listener): void => {
-    if (answered) return;
-    answered = true;
-    done(err, listener);
-  };
-  let listener: Listener | undefined;
-  try {
-    listener = (getTransport().listen as (t: ListenTarget, e: ListenEvents, cb: typeof answer) => Listener | undefined)(checked, events, answer);
-  } catch (err) {
-    if (typeof err !== 'string') throw err;
-    answer(err);
-    return;
-  }
-  if (listener) answer(null, listener);
+  if (typeof checked === 'string') throw checked;
+  return getTransport().listen(checked, events);
 }
