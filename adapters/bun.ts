@@ -10,9 +10,10 @@
 // - The hidden connect options `localAddress`/`localPort`, and `fd` on both connect and listen, work.
 import process from 'node:process';
 import type {
-  BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver,
+  BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, Failure, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver,
   Transport,
 } from '../src/transport.ts';
+import { failure } from '../src/failure.ts';
 import { ERRNO, errnoCode, osErrnoCode } from '../src/errno.ts';
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../src/ip.ts';
 import { sunPathSize } from '../src/platform.ts';
@@ -207,7 +208,7 @@ interface WriteReq {
   chunks: readonly Uint8Array[];
   i: number; // current chunk
   off: number; // bytes of chunks[i] already taken
-  done: (err: string | null) => void;
+  done: (err: Failure | null) => void;
   next: WriteReq | null;
 }
 
@@ -227,7 +228,7 @@ class BunConnection implements Connection {
   private drainScheduled = false;
   private head: WriteReq | null = null;
   private tail: WriteReq | null = null;
-  private shutdownCb: ((err: string | null) => void) | null = null;
+  private shutdownCb: ((err: Failure | null) => void) | null = null;
   private shut = false;
   private closed = false; // close()/reset() called
   private gone = false; // Bun closed the socket
@@ -313,7 +314,7 @@ class BunConnection implements Connection {
     if (!this.eofPending) return;
     this.eofPending = false;
     this.reading = false;
-    if (this.eof === EOF_ERROR) this.receiver!.onError(this.eofCode);
+    if (this.eof === EOF_ERROR) this.receiver!.onError(failure(this.eofCode));
     else this.receiver!.onEnd();
   }
 
@@ -335,9 +336,9 @@ class BunConnection implements Connection {
 
   // ---- writing ----
 
-  write(chunks: readonly Uint8Array[], done: (err: string | null) => void): void {
+  write(chunks: readonly Uint8Array[], done: (err: Failure | null) => void): void {
     if (this.closed || this.gone || this.shut) {
-      process.nextTick(done, this.closed ? 'EBADF' : this.goneCode ?? 'EPIPE');
+      process.nextTick(done, failure(this.closed ? 'EBADF' : this.goneCode ?? 'EPIPE'));
       return;
     }
     if (chunks.length > 1) chunks = coalesce(chunks);
@@ -353,7 +354,7 @@ class BunConnection implements Connection {
       const n = sock.write(c, 0, len);
       if (n === len) continue;
       if (n < 0) {
-        process.nextTick(done, this.goneCode ?? 'EPIPE');
+        process.nextTick(done, failure(this.goneCode ?? 'EPIPE'));
         return;
       }
       this.enqueue(chunks, i, n, done);
@@ -362,7 +363,7 @@ class BunConnection implements Connection {
     done(null);
   }
 
-  private enqueue(chunks: readonly Uint8Array[], i: number, off: number, done: (err: string | null) => void): void {
+  private enqueue(chunks: readonly Uint8Array[], i: number, off: number, done: (err: Failure | null) => void): void {
     const req: WriteReq = { chunks, i, off, done, next: null };
     if (this.tail) this.tail.next = req;
     else this.head = req;
@@ -411,11 +412,12 @@ class BunConnection implements Connection {
     const reqs: WriteReq[] = [];
     for (; req !== null; req = req.next) reqs.push(req);
     process.nextTick(() => {
-      for (const r of reqs) r.done(code);
+      const err = failure(code);
+      for (const r of reqs) r.done(err);
     });
   }
 
-  shutdown(done: (err: string | null) => void): void {
+  shutdown(done: (err: Failure | null) => void): void {
     if (this.closed || this.gone || this.shut) {
       process.nextTick(done, null);
       return;
@@ -425,7 +427,7 @@ class BunConnection implements Connection {
     else this.sendFin(done);
   }
 
-  private sendFin(done: (err: string | null) => void): void {
+  private sendFin(done: (err: Failure | null) => void): void {
     this.sock.shutdown();
     process.nextTick(done, null);
   }
@@ -450,7 +452,7 @@ class BunConnection implements Connection {
       const sd = this.shutdownCb;
       if (sd) {
         this.shutdownCb = null;
-        process.nextTick(sd, 'ECANCELED');
+        process.nextTick(sd, failure('ECANCELED'));
       }
       // Both run the `close` handler synchronously, releasing the descriptor before they return.
       if (!this.gone) {
@@ -472,21 +474,23 @@ class BunConnection implements Connection {
     if (!this.gone && this.kind === 'tcp') this.sock.setKeepAlive(enable, delaySeconds * 1000);
   }
 
-  setTypeOfService(tos: number): string | null {
-    if (this.gone) return 'EBADF';
+  setTypeOfService(tos: number): void {
+    if (this.gone) throw failure('EBADF');
+    let r: unknown;
     try {
-      const r = this.sock.setTypeOfService?.(tos);
-      if (typeof r === 'number' && r < 0) return errnoName(r);
-      return r === false ? 'EINVAL' : null;
+      r = this.sock.setTypeOfService?.(tos);
     } catch (err) {
-      return codeOf(err);
+      throw failure(codeOf(err));
     }
+    if (typeof r === 'number' && r < 0) throw failure(errnoName(r));
+    if (r === false) throw failure('EINVAL');
   }
 
-  /** The TOS byte, or a negative errno (as Node's handle reports it). */
   getTypeOfService(): number {
-    if (this.gone) return ERRNO.EBADF[0];
-    return this.sock.getTypeOfService?.() ?? 0;
+    if (this.gone) throw failure('EBADF');
+    const tos = this.sock.getTypeOfService?.() ?? 0;
+    if (tos < 0) throw failure(errnoName(tos));
+    return tos;
   }
 
   ref(): void {
@@ -568,20 +572,20 @@ class Pending implements PendingConnect {
   inCall = false; // inside Bun.connect(): Bun reports some outcomes synchronously (ENOENT, bind errors)
   bindStep = false;
   localAddress = '';
-  constructor(readonly kind: 'tcp' | 'ipc' | 'auto', readonly path: string, readonly done: (err: string | null, conn?: Connection) => void) {}
+  constructor(readonly kind: 'tcp' | 'ipc' | 'auto', readonly path: string, readonly done: (err: Failure | null, conn?: Connection) => void) {}
 
   cancel(): void {
     this.cancelled = true;
   }
 
-  settle(err: string | null, conn?: BunConnection): void {
+  settle(err: Failure | null, conn?: BunConnection): void {
     // The core may not have the PendingConnect in hand yet: never answer from inside connect().
     if (this.inCall) process.nextTick(settleLater, this, err, conn);
     else settleLater(this, err, conn);
   }
 }
 
-function settleLater(p: Pending, err: string | null, conn?: BunConnection): void {
+function settleLater(p: Pending, err: Failure | null, conn?: BunConnection): void {
   if (p.cancelled) {
     conn?.close(); // a connect abandoned by the core: close what arrived late
     return;
@@ -629,14 +633,12 @@ const clientHandlers: Handlers = {
   connectError(s: BunSocket, err: Error): void {
     const p = s.data as Pending;
     if (p.cancelled) return;
-    let code = codeOf(err);
+    const code = codeOf(err);
     // Bun binds the local address inside its connect step and reports those failures as `connect`;
     // name the step as libuv would. EADDRNOTAVAIL is also connect's own answer when the 4-tuple is
     // taken, so ask the OS whether the local address can be bound at all.
-    if (p.bindStep && (code === 'EADDRINUSE' || code === 'EACCES' || (code === 'EADDRNOTAVAIL' && !bindable(p.localAddress)))) {
-      code = `bind ${code}`;
-    }
-    p.settle(code);
+    const bindStep = p.bindStep && (code === 'EADDRINUSE' || code === 'EACCES' || (code === 'EADDRNOTAVAIL' && !bindable(p.localAddress)));
+    p.settle(failure(code, bindStep ? 'bind' : undefined));
   },
 };
 
@@ -691,7 +693,7 @@ function connectBound(bound: BunBound, path: string): number {
   return fd;
 }
 
-function connect(target: ConnectTarget, done: (err: string | null, conn?: Connection) => void): PendingConnect {
+function connect(target: ConnectTarget, done: (err: Failure | null, conn?: Connection) => void): PendingConnect {
   const B = bun();
   let p: Pending;
   let options: Record<string, unknown>;
@@ -705,7 +707,7 @@ function connect(target: ConnectTarget, done: (err: string | null, conn?: Connec
     if (mismatch) {
       // What connect(2) answers for an address of the other family (a sockaddr_in is too short for AF_INET6).
       p.inCall = true; // answered after connect() returns
-      p.settle(ep.family === 'IPv6' ? 'EINVAL' : 'EAFNOSUPPORT');
+      p.settle(failure(ep.family === 'IPv6' ? 'EINVAL' : 'EAFNOSUPPORT'));
       p.inCall = false;
       return p;
     }
@@ -728,7 +730,7 @@ function connect(target: ConnectTarget, done: (err: string | null, conn?: Connec
       fd = target.bound ? connectBound(target.bound as BunBound, target.path) : unixFd(target.path, 'connect');
     } catch (err) {
       p.cancelled = true;
-      process.nextTick(done, err as string);
+      process.nextTick(done, asFailure(err));
       return p;
     }
     options = fd >= 0 ? { fd, allowHalfOpen: true, socket: clientHandlers, data: p }
@@ -739,7 +741,7 @@ function connect(target: ConnectTarget, done: (err: string | null, conn?: Connec
     // Failures come through connectError; the promise's rejection is handled there.
     B.connect(options).catch(noop);
   } catch (err) {
-    p.settle(codeOf(err));
+    p.settle(failure(codeOf(err)));
   } finally {
     p.inCall = false;
   }
@@ -977,9 +979,9 @@ function adopt(fd: number): Connection {
   }
   if (!isSocket) throw 'ENOTSOCK';
   let conn: Connection | undefined;
-  let failure = 'EBADF';
+  let failed: Failure = failure('EBADF');
   const p = new Pending('auto', '', (err, c) => {
-    if (err) failure = err;
+    if (err) failed = err;
     conn = c;
   });
   try {
@@ -990,7 +992,7 @@ function adopt(fd: number): Connection {
   // Bun opens an adopted descriptor synchronously.
   if (!conn) {
     p.cancelled = true;
-    throw failure;
+    throw failed;
   }
   return conn;
 }
@@ -1017,7 +1019,6 @@ const capabilities: Capabilities = {
   namedPipes: true,
   adoptFd: true,
   typeOfService: true,
-  unref: true,
   // socket(2)/bind(2) through bun:ffi (Linux), as the long IPC paths use; Bun.listen({ fd }) adopts it.
   get bind(): boolean {
     return !!libc()?.getsockname;
@@ -1027,6 +1028,24 @@ const capabilities: Capabilities = {
   },
 };
 
+/** The contract's Failure for what this file's OS helpers throw: a code string, `'uv_pipe_chmod EPERM'`, or an Error. */
+function asFailure(err: unknown): Failure {
+  if (typeof err !== 'string') return failure(codeOf(err));
+  const at = err.indexOf(' ');
+  return at < 0 ? failure(err) : failure(err.slice(at + 1), err.slice(0, at));
+}
+
+/** A contract entry point: whatever the OS helpers throw leaves as a Failure. */
+function failing<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    try {
+      return fn(...args);
+    } catch (err) {
+      throw asFailure(err);
+    }
+  };
+}
+
 export const transport: Transport = {
   get runtime(): string {
     const b = (globalThis as unknown as { Bun?: { version?: string } }).Bun;
@@ -1034,8 +1053,8 @@ export const transport: Transport = {
   },
   capabilities,
   connect,
-  listen,
-  bind,
-  adopt,
+  listen: failing(listen),
+  bind: failing(bind),
+  adopt: failing(adopt),
 };
 export default transport;

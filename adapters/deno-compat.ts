@@ -32,9 +32,10 @@ import { chmodSync, linkSync, statSync, symlinkSync, unlinkSync } from 'node:fs'
 import { ERRNO, errnoCode } from '../src/errno.ts';
 import { sunPathSize } from '../src/platform.ts';
 import type {
-  BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver,
+  BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, Failure, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver,
   Transport,
 } from '../src/transport.ts';
+import { failure, isFailure } from '../src/failure.ts';
 
 // ==== protocol: the libuv-handle protocol, as Node and Deno's node-compat layer both speak it ====
 
@@ -175,7 +176,7 @@ class UvConnection implements Connection {
     } else if (nread === UV_EOF) {
       r.onEnd();
     } else if (nread < 0) {
-      r.onError(errname(nread));
+      r.onError(failure(errname(nread)));
     }
   };
 
@@ -191,9 +192,9 @@ class UvConnection implements Connection {
     if (!this.closed) this.handle.readStop();
   }
 
-  write(chunks: readonly Uint8Array[], done: (err: string | null) => void): void {
+  write(chunks: readonly Uint8Array[], done: (err: Failure | null) => void): void {
     if (this.closed) {
-      process.nextTick(done, 'EBADF');
+      process.nextTick(done, failure('EBADF'));
       return;
     }
     const b = this.b;
@@ -204,17 +205,17 @@ class UvConnection implements Connection {
     req.chunks = chunks;
     req.oncomplete = ((status: number) => {
       req.chunks = undefined;
-      done(status < 0 ? errname(status) : null);
+      done(status < 0 ? failure(errname(status)) : null);
     }) as never;
     let err: number;
     try {
       err = chunks.length === 1 ? this.handle.writeBuffer(req, chunks[0]) : this.handle.writev(req, chunks, true);
     } catch (e) {
-      process.nextTick(done, thrownCode(e));
+      process.nextTick(done, failure(thrownCode(e)));
       return;
     }
     if (err !== 0) {
-      process.nextTick(done, errname(err));
+      process.nextTick(done, failure(errname(err)));
     } else if (!b.state[b.kLastWriteWasAsync]) {
       // Written at once: no oncomplete follows (as on Node).
       req.chunks = undefined;
@@ -222,17 +223,17 @@ class UvConnection implements Connection {
     }
   }
 
-  shutdown(done: (err: string | null) => void): void {
+  shutdown(done: (err: Failure | null) => void): void {
     if (this.closed) {
       process.nextTick(done, null);
       return;
     }
     const req = new this.b.ShutdownWrap();
     req.handle = this.handle;
-    req.oncomplete = ((status: number) => done(status < 0 && status !== UV_ENOTCONN ? errname(status) : null)) as never;
+    req.oncomplete = ((status: number) => done(status < 0 && status !== UV_ENOTCONN ? failure(errname(status)) : null)) as never;
     const err = this.handle.shutdown(req);
     if (err === 1 || err === UV_ENOTCONN) done(null);
-    else if (err !== 0) done(errname(err));
+    else if (err !== 0) done(failure(errname(err)));
   }
 
   close(done?: () => void): void {
@@ -284,7 +285,7 @@ class UvConnection implements Connection {
 }
 
 function uvConnect(b: Bindings, dialect: Dialect, target: ConnectTarget, path: string,
-  done: (err: string | null, conn?: Connection) => void, after?: () => void): PendingConnect {
+  done: (err: Failure | null, conn?: Connection) => void, after?: () => void): PendingConnect {
   let cancelled = false;
   const tcp = target.kind === 'tcp';
   // A bound socket (capability bindConnect) is the connection's from now on, also on failure.
@@ -292,18 +293,18 @@ function uvConnect(b: Bindings, dialect: Dialect, target: ConnectTarget, path: s
   try {
     bound = target.bound ? (target.bound as UvBound).take() : null;
   } catch (code) {
-    process.nextTick(done, code as string); // already handed to a listener or another connect
+    process.nextTick(done, code as Failure); // already handed to a listener or another connect
     return { cancel: noop };
   }
   const handle = bound ? bound[0] : tcp ? new b.TCP(b.tcp.SOCKET) : new b.Pipe(b.pipe.SOCKET);
   const pending = { cancel: () => { if (!cancelled) { cancelled = true; handle.close(); after?.(); } } };
-  const fail = (code: string): PendingConnect => {
+  const fail = (code: string, syscall?: string): PendingConnect => {
     handle.close();
     process.nextTick(() => {
       after?.();
       if (cancelled) return;
       cancelled = true;
-      done(code);
+      done(failure(code, syscall));
     });
     return { cancel: () => { cancelled = true; } };
   };
@@ -319,7 +320,7 @@ function uvConnect(b: Bindings, dialect: Dialect, target: ConnectTarget, path: s
       const local = ipEndpoint(handle, 'getsockname');
       if (local && typeof local !== 'string' && local.port !== target.localPort) err = 'EADDRINUSE';
     }
-    if (err) return fail(`bind ${err}`);
+    if (err) return fail(err, 'bind');
   }
   const req = tcp ? new b.TCPConnectWrap() : new b.PipeConnectWrap();
   req.oncomplete = ((status: number) => {
@@ -328,7 +329,7 @@ function uvConnect(b: Bindings, dialect: Dialect, target: ConnectTarget, path: s
     cancelled = true;
     if (status < 0) {
       handle.close();
-      done(errname(status));
+      done(failure(errname(status)));
       return;
     }
     done(null, new UvConnection(b, dialect, handle, tcp ? 'tcp' : 'ipc', '', tcp ? '' : target.path));
@@ -336,7 +337,7 @@ function uvConnect(b: Bindings, dialect: Dialect, target: ConnectTarget, path: s
   const err = call(() => (target.kind === 'tcp'
     ? (target.family === 4 ? handle.connect(req, target.address, target.port) : handle.connect6(req, target.address, target.port))
     : handle.connect(req, path)));
-  if (err) return fail(bindLocal && (err === 'EADDRINUSE' || err === 'EADDRNOTAVAIL') ? `bind ${err}` : err);
+  if (err) return fail(err, bindLocal && (err === 'EADDRINUSE' || err === 'EADDRNOTAVAIL') ? 'bind' : undefined);
   return pending;
 }
 
@@ -373,7 +374,7 @@ class UvBound implements Bound {
   /** Hand the handle over to a listener or a connection. */
   take(): [Handle, 'tcp' | 'ipc'] {
     const handle = this.handle;
-    if (!handle) throw 'EBADF';
+    if (!handle) throw failure('EBADF');
     this.handle = null;
     return [handle, this.kind];
   }
@@ -415,7 +416,7 @@ function uvOpenFd(b: Bindings, fd: number, server: boolean): [Handle, 'tcp' | 'i
 }
 
 /** Listen now: a Listener, or the error code (the shape of the synchronous contract's listen). */
-function uvListen(b: Bindings, dialect: Dialect, target: ListenTarget, bindPath: string, events: ListenEvents): Listener | string {
+function uvListen(b: Bindings, dialect: Dialect, target: ListenTarget, bindPath: string, events: ListenEvents): Listener | Failure {
   let handle: Handle;
   let err: string | null;
   let kind: 'tcp' | 'ipc' = 'tcp';
@@ -440,19 +441,19 @@ function uvListen(b: Bindings, dialect: Dialect, target: ListenTarget, bindPath:
       const chmodErr = dialect.pipeChmod(h, target.path, target.readableAll, target.writableAll, b);
       if (chmodErr) {
         h.close();
-        return `uv_pipe_chmod ${chmodErr}`;
+        return failure(chmodErr, 'uv_pipe_chmod');
       }
     }
   } else {
     const opened = uvOpenFd(b, target.fd, true);
-    if (typeof opened === 'number') return errname(opened);
+    if (typeof opened === 'number') return failure(errname(opened));
     [handle, kind] = opened;
     const h = handle;
     err = call(() => h.listen(kind === 'ipc' ? dialect.pipeBacklog(target.backlog) : target.backlog));
   }
   if (err) {
     handle.close();
-    return err;
+    return failure(err);
   }
   const server = handle;
   const SocketCtor = kind === 'tcp' ? b.TCP : b.Pipe;
@@ -465,7 +466,7 @@ function uvListen(b: Bindings, dialect: Dialect, target: ListenTarget, bindPath:
       if (acceptErr) status = acceptErr;
       else client = c;
     }
-    if (status < 0 || !client) events.onError(errname(status || UV_EBADF));
+    if (status < 0 || !client) events.onError(failure(errname(status || UV_EBADF)));
     else events.onConnection(new UvConnection(b, dialect, client, kind, path));
   };
   let closed = false;
@@ -572,15 +573,14 @@ function fsCode(err: unknown): string {
   return e && typeof e.code === 'string' ? e.code : 'EINVAL';
 }
 
-function connect(target: ConnectTarget, done: (err: string | null, conn?: Connection) => void): PendingConnect {
+function connect(target: ConnectTarget, done: (err: Failure | null, conn?: Connection) => void): PendingConnect {
   const b = load();
   if (target.kind === 'ipc' && needsAlias(target.path)) {
     const link = shortName();
     try {
       symlinkSync(absolute(target.path), link);
     } catch (err) {
-      const code = fsCode(err);
-      process.nextTick(done, code);
+      process.nextTick(done, failure(fsCode(err)));
       return { cancel: noop };
     }
     return uvConnect(b, deno, target, link, done, () => removeQuietly(link));
@@ -589,22 +589,22 @@ function connect(target: ConnectTarget, done: (err: string | null, conn?: Connec
 }
 
 /** Listen now: a Listener, or the error code. */
-function listenNow(target: ListenTarget, events: ListenEvents): Listener | string {
+function listenNow(target: ListenTarget, events: ListenEvents): Listener | Failure {
   const b = load();
-  if (target.kind === 'tcp' && target.ipv6Only) return 'ENOTSUP'; // capability false; the core never asks
+  if (target.kind === 'tcp' && target.ipv6Only) return failure('ENOTSUP'); // capability false; the core never asks
   if (target.kind !== 'ipc' || !needsAlias(target.path)) {
     return uvListen(b, deno, target, target.kind === 'ipc' ? target.path : '', events);
   }
   const short = shortName();
   const result = uvListen(b, deno, target, short, events);
-  if (typeof result === 'string') return result;
+  if (isFailure(result)) return result;
   try {
     // link() refuses an existing name, which is bind()'s EADDRINUSE.
     linkSync(short, target.path);
   } catch (err) {
     result.close();
     const code = fsCode(err);
-    return code === 'EEXIST' ? 'EADDRINUSE' : code;
+    return failure(code === 'EEXIST' ? 'EADDRINUSE' : code);
   } finally {
     removeQuietly(short);
   }
@@ -619,39 +619,26 @@ function listenNow(target: ListenTarget, events: ListenEvents): Listener | strin
   };
 }
 
-/**
- * The contract's synchronous listen: the Listener, or a thrown error code. Transitional: with a
- * `done` (the earlier contract, still used by test/contract.mjs), the outcome goes there on the next
- * tick instead and nothing is thrown.
- */
-function listen(target: ListenTarget, events: ListenEvents, done?: (err: string | null, listener?: Listener) => void): Listener {
+/** The contract's synchronous listen: the Listener, or a thrown Failure. */
+function listen(target: ListenTarget, events: ListenEvents): Listener {
   const result = listenNow(target, events);
-  if (done) {
-    if (typeof result === 'string') {
-      process.nextTick(done, result);
-      // Nothing to return: src/guard.ts takes a returned listener as success even with a `done`.
-      return undefined as unknown as Listener;
-    }
-    process.nextTick(done, null, result);
-    return result;
-  }
-  if (typeof result === 'string') throw result;
+  if (isFailure(result)) throw result;
   return result;
 }
 
 function bind(target: BindTarget): Bound {
   const b = load();
-  if (target.kind === 'tcp' && target.ipv6Only) throw 'ENOTSUP'; // capability false; the core never asks
+  if (target.kind === 'tcp' && target.ipv6Only) throw failure('ENOTSUP'); // capability false; the core never asks
   // (An IPC path that fills sun_path is not aliased here: EINVAL from Deno.)
   const result = uvBind(b, deno, target, target.kind === 'ipc' ? target.path : '');
-  if (typeof result === 'string') throw result;
+  if (typeof result === 'string') throw failure(result);
   return result;
 }
 
 function adopt(fd: number): Connection {
   const b = load();
   const opened = uvOpenFd(b, fd, false);
-  if (typeof opened === 'number') throw errname(opened);
+  if (typeof opened === 'number') throw failure(errname(opened));
   return new UvConnection(b, deno, opened[0], opened[1]);
 }
 
@@ -686,7 +673,6 @@ const capabilities: Capabilities = {
   },
   // No setTypeOfService on Deno's TCP.
   typeOfService: false,
-  unref: true,
   bind: true,
   bindConnect: true,
 };

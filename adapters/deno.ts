@@ -5,9 +5,10 @@ import process from 'node:process';
 import { osErrnoCode } from '../src/errno.ts';
 import { sunPathSize } from '../src/platform.ts';
 import type {
-  BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, IpEndpoint, Listener, ListenEvents, ListenTarget,
+  BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, Failure, IpEndpoint, Listener, ListenEvents, ListenTarget,
   PendingConnect, Receiver, Transport,
 } from '../src/transport.ts';
+import { failure } from '../src/failure.ts';
 
 // The parts of Deno's API used here (kept local so the emitted .d.ts never names Deno's types).
 interface DenoAddr {
@@ -136,11 +137,11 @@ const later = (fn: () => void): void => queueMicrotask(fn);
 
 interface WriteReq {
   chunks: readonly Uint8Array[];
-  done: (err: string | null) => void;
+  done: (err: Failure | null) => void;
 }
 
 // A read outcome that arrived after readStop, kept for the next readStart.
-type Held = { chunk: Uint8Array } | { end: true } | { error: string };
+type Held = { chunk: Uint8Array } | { end: true } | { error: Failure };
 
 class DenoConnection implements Connection {
   readonly fd = -1;
@@ -161,8 +162,8 @@ class DenoConnection implements Connection {
   private writing = false;
   private segment: Uint8Array | null = null;
   private segmentCompletes = 0;
-  private writeError: string | null = null;
-  private shutdowns: ((err: string | null) => void)[] | null = null;
+  private writeError: Failure | null = null;
+  private shutdowns: ((err: Failure | null) => void)[] | null = null;
   private shutdownStarted = false;
   // Deno promises not yet settled; the descriptor is released once they are after close().
   private inflight = 0;
@@ -251,7 +252,7 @@ class DenoConnection implements Connection {
     // After close, the cancelled read's rejection is expected, not a failure.
     if (this.closed) return;
     this.readDone = true;
-    this.deliver({ error: codeOf(err) });
+    this.deliver({ error: failure(codeOf(err)) });
   };
 
   private deliver(h: Held): void {
@@ -289,9 +290,9 @@ class DenoConnection implements Connection {
 
   // ---- writing -----------------------------------------------------------------------------------
 
-  write(chunks: readonly Uint8Array[], done: (err: string | null) => void): void {
+  write(chunks: readonly Uint8Array[], done: (err: Failure | null) => void): void {
     if (this.closed || this.writeError) {
-      const code = this.writeError ?? 'EBADF';
+      const code = this.writeError ?? failure('EBADF');
       later(() => done(code));
       return;
     }
@@ -299,7 +300,7 @@ class DenoConnection implements Connection {
     this.pump();
   }
 
-  shutdown(done: (err: string | null) => void): void {
+  shutdown(done: (err: Failure | null) => void): void {
     if (this.closed) {
       later(() => done(null));
       return;
@@ -419,7 +420,7 @@ class DenoConnection implements Connection {
   private onWriteError = (err: unknown): void => {
     if (--this.inflight === 0 && this.closed) this.finishClose();
     if (this.closed) return;
-    const code = codeOf(err);
+    const code = failure(codeOf(err));
     this.writeError = code;
     this.segment = null;
     this.writing = false;
@@ -427,7 +428,7 @@ class DenoConnection implements Connection {
   };
 
   /** Every queued write and shutdown fails with `code` (each callback once). */
-  private failWrites(code: string): void {
+  private failWrites(code: Failure): void {
     const reqs = this.queue;
     const shutdowns = this.shutdownStarted ? null : this.shutdowns;
     this.queue = [];
@@ -446,8 +447,8 @@ class DenoConnection implements Connection {
       this.shutdowns = null;
       this.shutdownStarted = false;
       // A shutdown on a connection the peer already dropped is not an error, as on Node.
-      const result = code === 'ENOTCONN' ? null : code;
-      for (const cb of cbs) cb(this.closed ? 'ECANCELED' : result);
+      const result = code === 'ENOTCONN' || code === null ? null : failure(code);
+      for (const cb of cbs) cb(this.closed ? failure('ECANCELED') : result);
     };
     this.conn.closeWrite().then(() => finish(null), (err) => finish(codeOf(err)));
   }
@@ -481,8 +482,8 @@ class DenoConnection implements Connection {
     this.segment = null;
     if (reqs.length || shutdowns) {
       later(() => {
-        for (const req of reqs) req.done('ECANCELED');
-        if (shutdowns) for (const cb of shutdowns) cb('ECANCELED');
+        for (const req of reqs) req.done(failure('ECANCELED'));
+        if (shutdowns) for (const cb of shutdowns) cb(failure('ECANCELED'));
       });
     }
     if (this.inflight === 0) later(() => this.finishClose());
@@ -607,10 +608,10 @@ function listenerClosed(): void {
 class DenoConnect implements PendingConnect {
   private cancelled = false;
 
-  constructor(private readonly target: ConnectTarget, private readonly done: (err: string | null, conn?: Connection) => void) {
+  constructor(private readonly target: ConnectTarget, private readonly done: (err: Failure | null, conn?: Connection) => void) {
     if (target.kind === 'tcp' && (target.localAddress || target.localPort)) {
       // Capability `localAddress` is false; the core rejects this before it gets here.
-      this.fail('bind ENOTSUP');
+      this.fail('ENOTSUP', 'bind');
     } else if (listenersClosing === 0) {
       this.start();
     } else {
@@ -624,9 +625,9 @@ class DenoConnect implements PendingConnect {
     // A connection that still arrives is closed in onConnect.
   }
 
-  private fail(code: string): void {
+  private fail(code: string, syscall?: string): void {
     later(() => {
-      if (!this.cancelled) this.done(code);
+      if (!this.cancelled) this.done(failure(code, syscall));
     });
   }
 
@@ -674,11 +675,11 @@ class DenoConnect implements PendingConnect {
   };
 
   private onError = (err: unknown): void => {
-    if (!this.cancelled) this.done(codeOf(err));
+    if (!this.cancelled) this.done(failure(codeOf(err)));
   };
 }
 
-function connect(target: ConnectTarget, done: (err: string | null, conn?: Connection) => void): PendingConnect {
+function connect(target: ConnectTarget, done: (err: Failure | null, conn?: Connection) => void): PendingConnect {
   return new DenoConnect(target, done);
 }
 
@@ -722,7 +723,7 @@ class DenoServer implements Listener {
       this.finishClose();
       return;
     }
-    this.events.onError(codeOf(err));
+    this.events.onError(failure(codeOf(err)));
     // Retry on a later turn so a persistent failure (EMFILE) cannot starve the event loop.
     if (!this.closed) setTimeout(() => { if (!this.closed) this.acceptNext(); }, 0);
   };
@@ -794,7 +795,7 @@ function listen(target: ListenTarget, events: ListenEvents): Listener {
     // The address is still held by a listener of ours that is closing (Node would have let go of it
     // already): the listen completes once that close does.
     const key = target.kind === 'tcp' ? target.port && holdKey('tcp', target.port, '') : target.kind === 'ipc' ? holdKey('ipc', 0, target.path) : '';
-    if (code === 'EADDRINUSE' && key && closingHolds.has(key)) return new DeferredListener(target, events);
+    if ((code as Failure).code === 'EADDRINUSE' && !(code as Failure).syscall && key && closingHolds.has(key)) return new DeferredListener(target, events);
     throw code;
   }
 }
@@ -817,7 +818,7 @@ class DeferredListener implements Listener {
       if (!this.refed) this.real.unref();
     } catch (code) {
       this.closed = true;
-      this.events.onError(`listen ${code as string}`);
+      this.events.onError(failure((code as Failure).code, (code as Failure).syscall ?? 'listen'));
     }
   }
 
@@ -852,7 +853,7 @@ interface Opened { listener: DenoListener; kind: 'tcp' | 'ipc'; path: string; li
 function open(target: BindTarget | ListenTarget, backlog?: number): Opened {
   if (target.kind === 'fd' || target.kind === 'bound' || (target.kind === 'tcp' && (target.ipv6Only || (target.reusePort && !capabilities.reusePort)))) {
     // Capabilities `adoptFd`/`ipv6Only`/`reusePort` say no; the core rejects these before they get here.
-    throw 'ENOTSUP';
+    throw failure('ENOTSUP');
   }
   let listener: DenoListener;
   let linked: string | null = null;
@@ -878,7 +879,7 @@ function open(target: BindTarget | ListenTarget, backlog?: number): Opened {
       listener = d.listen({ transport: 'unix', path: target.path });
     }
   } catch (err) {
-    throw codeOf(err);
+    throw failure(codeOf(err));
   }
   return { listener, kind: target.kind, path: target.kind === 'ipc' ? target.path : '', linked };
 }
@@ -903,7 +904,7 @@ function listenNow(target: ListenTarget, events: ListenEvents): Listener {
       if ((mode & want) !== want) d.chmodSync(target.path, mode | want);
     } catch (err) {
       closeQuietly(o);
-      throw `uv_pipe_chmod ${codeOf(err)}`;
+      throw failure(codeOf(err), 'uv_pipe_chmod');
     }
   }
   return new DenoServer(o.listener, o.kind, o.path, events, o.linked);
@@ -937,7 +938,7 @@ class DenoBound implements Bound {
 
   take(): Opened {
     const o = this.opened;
-    if (!o) throw 'EBADF';
+    if (!o) throw failure('EBADF');
     this.opened = null;
     return o;
   }
@@ -976,8 +977,6 @@ const capabilities: Capabilities = {
   adoptFd: false,
   // No setsockopt(IP_TOS / IPV6_TCLASS) in Deno's API.
   typeOfService: false,
-  // Conn/Listener.unref() let the process exit with a read/accept pending (verified).
-  unref: true,
   // Through Deno.listen, which also listens (see DenoBound): a server adopts it as Node's does.
   bind: true,
   // Deno.connect cannot start from a bound socket (nor bind a client at all, see localAddress).

@@ -6,8 +6,9 @@ import process from 'node:process';
 import { getSystemErrorName } from 'node:util';
 import type * as DiagnosticsChannel from 'node:diagnostics_channel';
 import type {
-  BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver, Transport,
+  BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, Failure, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver, Transport,
 } from '../src/transport.ts';
+import { failure } from '../src/failure.ts';
 
 // Loaded on first use: the package bundles every adapter, and node:net is not free on Deno or Bun.
 let loaded: typeof NodeNet | undefined;
@@ -22,6 +23,7 @@ const codeOf = (err: unknown): string => {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'UNKNOWN';
 };
+const failureOf = (err: unknown): Failure => failure(codeOf(err));
 
 function endpointOf(info: NodeNet.AddressInfo | Record<string, never> | string | null, path: string): Endpoint | undefined {
   if (path) return path;
@@ -41,7 +43,7 @@ class NetConnection implements Connection {
     socket.pause();
     socket.on('data', (chunk: Buffer) => this.deliver(chunk));
     socket.on('end', () => this.deliver(null));
-    socket.on('error', (err) => { if (!this.closed) this.receiver?.onError(codeOf(err)); });
+    socket.on('error', (err) => { if (!this.closed) this.receiver?.onError(failureOf(err)); });
   }
 
   private deliver(chunk: Buffer | null): void {
@@ -80,9 +82,9 @@ class NetConnection implements Connection {
     this.socket.pause();
   }
 
-  write(chunks: readonly Uint8Array[], done: (err: string | null) => void): void {
+  write(chunks: readonly Uint8Array[], done: (err: Failure | null) => void): void {
     if (this.closed) {
-      process.nextTick(done, 'EBADF');
+      process.nextTick(done, failure('EBADF'));
       return;
     }
     const last = chunks.length - 1;
@@ -92,11 +94,11 @@ class NetConnection implements Connection {
     }
     if (last > 0) this.socket.cork();
     for (let i = 0; i < last; i++) this.socket.write(chunks[i]);
-    this.socket.write(chunks[last], (err) => done(err ? codeOf(err) : null));
+    this.socket.write(chunks[last], (err) => done(err ? failureOf(err) : null));
     if (last > 0) this.socket.uncork();
   }
 
-  shutdown(done: (err: string | null) => void): void {
+  shutdown(done: (err: Failure | null) => void): void {
     if (this.closed) {
       process.nextTick(done, null);
       return;
@@ -132,12 +134,11 @@ class NetConnection implements Connection {
     else this.socket.once('close', () => done());
   }
 
-  setTypeOfService(tos: number): string | null {
+  setTypeOfService(tos: number): void {
     try {
       (this.socket as unknown as { setTypeOfService(t: number): void }).setTypeOfService(tos);
-      return null;
     } catch (err) {
-      return codeOf(err);
+      throw failureOf(err);
     }
   }
 
@@ -145,7 +146,7 @@ class NetConnection implements Connection {
     try {
       return (this.socket as unknown as { getTypeOfService(): number }).getTypeOfService();
     } catch (err) {
-      return (err as { errno?: number }).errno ?? -22;
+      throw failureOf(err);
     }
   }
 
@@ -163,7 +164,7 @@ class NetConnection implements Connection {
   }
 }
 
-function connect(target: ConnectTarget, done: (err: string | null, conn?: Connection) => void): PendingConnect {
+function connect(target: ConnectTarget, done: (err: Failure | null, conn?: Connection) => void): PendingConnect {
   let cancelled = false;
   const options: NodeNet.NetConnectOpts = target.kind === 'ipc'
     ? { path: target.path, allowHalfOpen: true }
@@ -183,7 +184,7 @@ function connect(target: ConnectTarget, done: (err: string | null, conn?: Connec
   }
   const onError = (err: Error & { syscall?: string }) => {
     if (cancelled) return;
-    done(err.syscall === 'bind' ? `bind ${codeOf(err)}` : codeOf(err));
+    done(failure(codeOf(err), err.syscall === 'bind' ? 'bind' : undefined));
   };
   socket.once('error', onError);
   socket.once('connect', () => {
@@ -248,7 +249,7 @@ class NetBound implements Bound {
 
   take(): RawHandle | NetBoundSocket {
     const taken = this.sock ?? this.raw;
-    if (!taken) throw 'EBADF';
+    if (!taken) throw failure('EBADF');
     this.sock = this.raw = null;
     return taken;
   }
@@ -256,7 +257,7 @@ class NetBound implements Bound {
 
 function createHandle(target: ListenTarget): RawHandle {
   const create = internals()._createServerHandle;
-  if (!create) throw 'ENOTSUP';
+  if (!create) throw failure('ENOTSUP');
   let h: RawHandle | number;
   if (target.kind === 'tcp') {
     const flags = (target.ipv6Only ? UV_TCP_IPV6ONLY : 0) | (target.reusePort ? UV_TCP_REUSEPORT : 0);
@@ -266,7 +267,7 @@ function createHandle(target: ListenTarget): RawHandle {
   } else {
     h = create(null, null, null, (target as { fd: number }).fd);
   }
-  if (typeof h === 'number') throw errname(h);
+  if (typeof h === 'number') throw failure(errname(h));
   return h;
 }
 
@@ -278,10 +279,10 @@ function createHandle(target: ListenTarget): RawHandle {
 function adoptBoundSocket(sock: NetBoundSocket, backlog: number): RawHandle {
   const server = net().createServer() as InternalServer;
   // Its listen(2) failure (rare once bound) is published at once on the listen tracing channel.
-  let failure: string | null = null;
+  let failed: string | null = null;
   const onError = (m: unknown) => {
     const msg = m as { server?: unknown; error?: unknown };
-    if (msg.server === server) failure = codeOf(msg.error);
+    if (msg.server === server) failed = codeOf(msg.error);
   };
   const channel = dc().tracingChannel('net.server.listen');
   channel.error.subscribe(onError);
@@ -292,7 +293,7 @@ function adoptBoundSocket(sock: NetBoundSocket, backlog: number): RawHandle {
   }
   const h = server._handle;
   server.on('error', () => {});
-  if (failure || !h) throw failure ?? 'EINVAL';
+  if (failed || !h) throw failure(failed ?? 'EINVAL');
   server._handle = null;
   return h;
 }
@@ -315,19 +316,19 @@ function listen(target: ListenTarget, events: ListenEvents): Listener {
   const err = handle.listen(target.backlog);
   if (err) {
     handle.close();
-    throw errname(err);
+    throw failure(errname(err));
   }
   if (target.kind === 'ipc' && (target.readableAll || target.writableAll)) {
     const chmodErr = handle.fchmod?.((target.readableAll ? UV_READABLE : 0) | (target.writableAll ? UV_WRITABLE : 0)) ?? 0;
     if (chmodErr) {
       handle.close();
-      throw `uv_pipe_chmod ${errname(chmodErr)}`;
+      throw failure(errname(chmodErr), 'uv_pipe_chmod');
     }
   }
   const Socket = net().Socket;
   handle.onconnection = (status, client) => {
     if (status < 0) {
-      events.onError(errname(status));
+      events.onError(failure(errname(status)));
       return;
     }
     // As node:net's server makes each accepted socket (the core reads when it wants to).
@@ -364,7 +365,7 @@ function bind(target: BindTarget): Bound {
       sock = new BoundSocket(target.kind === 'ipc' ? { path: target.path }
         : { host: target.address, port: target.port, ipv6Only: target.ipv6Only, reusePort: target.reusePort });
     } catch (err) {
-      throw codeOf(err);
+      throw failureOf(err);
     }
     return new NetBound(target.kind, null, sock, endpointOf(sock.address() as NodeNet.AddressInfo, target.kind === 'ipc' ? target.path : '')!);
   }
@@ -377,7 +378,7 @@ function bind(target: BindTarget): Bound {
   const err = h.getsockname?.(out) ?? 0;
   if (err) {
     h.close();
-    throw errname(err);
+    throw failure(errname(err));
   }
   return new NetBound('tcp', h, null, endpointOf(out as unknown as NodeNet.AddressInfo, '')!);
 }
@@ -388,8 +389,8 @@ function adopt(fd: number): Connection {
     socket = new (net().Socket)({ fd, allowHalfOpen: true, readable: true, writable: true });
   } catch (err) {
     // node:net names the descriptor type; the contract speaks in codes.
-    if (codeOf(err) === 'ERR_INVALID_FD_TYPE') throw /UNKNOWN/.test((err as Error).message) ? 'EBADF' : 'EINVAL';
-    throw codeOf(err);
+    if (codeOf(err) === 'ERR_INVALID_FD_TYPE') throw failure(/UNKNOWN/.test((err as Error).message) ? 'EBADF' : 'EINVAL');
+    throw failureOf(err);
   }
   return new NetConnection(socket, socket.remoteAddress === undefined ? 'ipc' : 'tcp');
 }
@@ -412,7 +413,6 @@ const capabilities: Capabilities = {
   adoptFd: true,
   // socket.setTypeOfService() is part of node:net from Node 24.
   get typeOfService() { return typeof (net().Socket.prototype as { setTypeOfService?: unknown }).setTypeOfService === 'function'; },
-  unref: true,
   // node:net's _createServerHandle (what cluster binds with) on every Node crossnet supports.
   get bind() { return typeof internals()._createServerHandle === 'function'; },
   // Connecting from a bound socket needs node:net's own BoundSocket (Node 24.22, 26.4).

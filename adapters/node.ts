@@ -4,9 +4,10 @@ import process from 'node:process';
 import { getSystemErrorName } from 'node:util';
 import { fstatSync } from 'node:fs';
 import type {
-  BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver,
+  BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, Failure, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver,
   Transport,
 } from '../src/transport.ts';
+import { failure } from '../src/failure.ts';
 
 // The binding objects are untyped; these describe the parts used here.
 interface Req { oncomplete?: (...args: never[]) => void; handle?: Handle; async?: boolean; chunks?: readonly Uint8Array[] }
@@ -57,6 +58,7 @@ interface Bindings {
 const UV_EOF = -4095;
 const noop = (): void => {};
 const UV_ENOTCONN = -107;
+const UV_ENOTSUP = -95;
 let bindings: Bindings | undefined;
 
 function load(): Bindings {
@@ -121,7 +123,7 @@ class NodeConnection implements Connection {
     } else if (nread === UV_EOF) {
       r.onEnd();
     } else if (nread < 0) {
-      r.onError(errname(nread));
+      r.onError(failure(errname(nread)));
     }
   };
 
@@ -137,9 +139,9 @@ class NodeConnection implements Connection {
     if (!this.closed) this.handle.readStop();
   }
 
-  write(chunks: readonly Uint8Array[], done: (err: string | null) => void): void {
+  write(chunks: readonly Uint8Array[], done: (err: Failure | null) => void): void {
     if (this.closed) {
-      process.nextTick(done, 'EBADF');
+      process.nextTick(done, failure('EBADF'));
       return;
     }
     const b = bindings!;
@@ -151,27 +153,27 @@ class NodeConnection implements Connection {
     req.chunks = chunks;
     req.oncomplete = ((status: number) => {
       req.chunks = undefined;
-      done(status < 0 ? errname(status) : null);
+      done(status < 0 ? failure(errname(status)) : null);
     }) as never;
     const err = chunks.length === 1 ? this.handle.writeBuffer(req, chunks[0]) : this.handle.writev(req, chunks, true);
     if (err !== 0) {
-      process.nextTick(done, errname(err));
+      process.nextTick(done, failure(errname(err)));
     } else if (!b.state[b.kLastWriteWasAsync]) {
       done(null);
     }
   }
 
-  shutdown(done: (err: string | null) => void): void {
+  shutdown(done: (err: Failure | null) => void): void {
     if (this.closed) {
       process.nextTick(done, null);
       return;
     }
     const req = new bindings!.ShutdownWrap();
     req.handle = this.handle;
-    req.oncomplete = ((status: number) => done(status < 0 ? errname(status) : null)) as never;
+    req.oncomplete = ((status: number) => done(status < 0 ? failure(errname(status)) : null)) as never;
     const err = this.handle.shutdown(req);
     if (err === 1 || err === UV_ENOTCONN) done(null);
-    else if (err !== 0) done(errname(err));
+    else if (err !== 0) done(failure(errname(err)));
   }
 
   close(done?: () => void): void {
@@ -202,13 +204,15 @@ class NodeConnection implements Connection {
     this.handle.setKeepAlive?.(enable, delaySeconds);
   }
 
-  setTypeOfService(tos: number): string | null {
-    const err = this.handle.setTypeOfService?.(tos) ?? -95;
-    return err ? errname(err) : null;
+  setTypeOfService(tos: number): void {
+    const err = this.handle.setTypeOfService?.(tos) ?? UV_ENOTSUP;
+    if (err) throw failure(errname(err));
   }
 
   getTypeOfService(): number {
-    return this.handle.getTypeOfService?.() ?? -95;
+    const tos = this.handle.getTypeOfService?.() ?? UV_ENOTSUP;
+    if (tos < 0) throw failure(errname(tos));
+    return tos;
   }
 
   ref(): void { this.handle.ref(); }
@@ -223,23 +227,23 @@ class NodeConnection implements Connection {
   }
 }
 
-function connect(target: ConnectTarget, done: (err: string | null, conn?: Connection) => void): PendingConnect {
+function connect(target: ConnectTarget, done: (err: Failure | null, conn?: Connection) => void): PendingConnect {
   const b = load();
   let cancelled = false;
   const tcp = target.kind === 'tcp';
   // A bound socket (net.BoundSocket) connects from where it is bound, as Node's adopted handle does.
   const bound = target.bound as NodeBound | undefined;
   const handle = bound ? bound.take()[0] : tcp ? new b.TCP(b.tcp.SOCKET) : new b.Pipe(b.pipe.SOCKET);
-  const fail = (code: string) => process.nextTick(() => {
+  const fail = (status: number, syscall?: string) => process.nextTick(() => {
     if (cancelled) return;
     handle.close();
-    done(code);
+    done(failure(errname(status), syscall));
   });
   if (bound?.kind === 'ipc') {
     // uv_pipe_bind only set the descriptor; opening it again makes the stream readable and writable.
     const err = handle.open(handle.fd);
     if (err) {
-      fail(`open ${errname(err)}`);
+      fail(err, 'open');
       return { cancel: () => { cancelled = true; } };
     }
   }
@@ -254,7 +258,7 @@ function connect(target: ConnectTarget, done: (err: string | null, conn?: Connec
       if (err === 0 && out.port !== target.localPort) err = -98;
     }
     if (err) {
-      fail(`bind ${errname(err)}`);
+      fail(err, 'bind');
       return { cancel: () => { cancelled = true; } };
     }
   }
@@ -263,7 +267,7 @@ function connect(target: ConnectTarget, done: (err: string | null, conn?: Connec
     if (cancelled) return;
     if (status < 0) {
       handle.close();
-      done(errname(status));
+      done(failure(errname(status)));
       return;
     }
     done(null, new NodeConnection(handle, tcp ? 'tcp' : 'ipc', tcp ? '' : ''));
@@ -271,7 +275,7 @@ function connect(target: ConnectTarget, done: (err: string | null, conn?: Connec
   const err = tcp
     ? (target.family === 4 ? handle.connect(req, target.address, target.port) : handle.connect6(req, target.address, target.port))
     : handle.connect(req, target.path);
-  if (err) fail(errname(err));
+  if (err) fail(err);
   return {
     cancel(): void {
       if (cancelled) return;
@@ -298,25 +302,25 @@ function listen(target: ListenTarget, events: ListenEvents): Listener {
     [handle, kind] = bound.take();
   } else {
     const opened = openFd(b, target.fd, true);
-    if (typeof opened === 'number') throw errname(opened);
+    if (typeof opened === 'number') throw failure(errname(opened));
     [handle, kind] = opened;
   }
   if (!err) err = handle.listen(target.backlog);
   if (err) {
     handle.close();
-    throw errname(err);
+    throw failure(errname(err));
   }
   if (target.kind === 'ipc' && (target.readableAll || target.writableAll)) {
     const mode = (target.readableAll ? b.pipe.UV_READABLE : 0) | (target.writableAll ? b.pipe.UV_WRITABLE : 0);
     const chmodErr = handle.fchmod?.(mode) ?? 0;
     if (chmodErr) {
       handle.close();
-      throw `uv_pipe_chmod ${errname(chmodErr)}`;
+      throw failure(errname(chmodErr), 'uv_pipe_chmod');
     }
   }
   const path = target.kind === 'ipc' ? target.path : target.kind === 'bound' ? (target.bound as NodeBound).path : '';
   handle.onconnection = (status: number, client: Handle) => {
-    if (status < 0) events.onError(errname(status));
+    if (status < 0) events.onError(failure(errname(status)));
     else events.onConnection(new NodeConnection(client, kind, path));
   };
   return {
@@ -357,7 +361,7 @@ class NodeBound implements Bound {
   /** Hand the handle over to a listener or a connection. */
   take(): [Handle, 'tcp' | 'ipc'] {
     const handle = this.handle;
-    if (!handle) throw 'EBADF';
+    if (!handle) throw failure('EBADF');
     this.handle = null;
     return [handle, this.kind];
   }
@@ -370,7 +374,7 @@ function bind(target: BindTarget): Bound {
     const err = handle.bind(target.path);
     if (err) {
       handle.close();
-      throw errname(err);
+      throw failure(errname(err));
     }
     return new NodeBound(handle, 'ipc', target.path, target.path);
   }
@@ -381,7 +385,7 @@ function bind(target: BindTarget): Bound {
   if (!err) err = handle.getsockname?.(out) ?? 0;
   if (err) {
     handle.close();
-    throw errname(err);
+    throw failure(errname(err));
   }
   const ep: Endpoint = { address: out.address as string, port: out.port as number, family: out.family === 'IPv6' ? 'IPv6' : 'IPv4' };
   return new NodeBound(handle, 'tcp', '', ep);
@@ -408,7 +412,7 @@ function openFd(b: Bindings, fd: number, server: boolean): [Handle, 'tcp' | 'ipc
 
 function adopt(fd: number): Connection {
   const opened = openFd(load(), fd, false);
-  if (typeof opened === 'number') throw errname(opened);
+  if (typeof opened === 'number') throw failure(errname(opened));
   return new NodeConnection(opened[0], opened[1]);
 }
 
@@ -428,7 +432,6 @@ const capabilities: Capabilities = {
   adoptFd: true,
   // tcp_wrap has setTypeOfService from Node 24; older handles have no way to set IP_TOS.
   get typeOfService() { return typeof load().TCP.prototype.setTypeOfService === 'function'; },
-  unref: true,
   bind: true,
   bindConnect: true,
 };

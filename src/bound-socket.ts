@@ -4,6 +4,7 @@
 import { Buffer } from 'node:buffer';
 import process from 'node:process';
 import { invalidArgValue, nodeError, systemError } from './errors.ts';
+import { isFailure } from './failure.ts';
 import { isIP } from './ip.ts';
 import { getTransport, requireCapability } from './runtime.ts';
 import { sunPathSize } from './platform.ts';
@@ -58,9 +59,9 @@ export class BoundSocket {
     if (reusePort) requireCapability('reusePort', 'net.BoundSocket({ reusePort })');
     try {
       this.#bound = getTransport().bind!({ kind: 'tcp', address: host as string, port, family, ipv6Only: ipv6Only && family === 6, reusePort });
-    } catch (code) {
-      if (typeof code !== 'string') throw code;
-      throw systemError(code, 'bind', host as string, port);
+    } catch (err) {
+      if (!isFailure(err)) throw err;
+      throw systemError(err.code, 'bind', host as string, port);
     }
     const ep = this.#bound.endpoint() as Exclude<Endpoint, string>;
     this.#address = { address: ep.address, family: ep.family, port: ep.port };
@@ -83,10 +84,10 @@ export class BoundSocket {
     if (max !== undefined && Buffer.byteLength(path) > max) throw systemError('EINVAL', 'bind');
     try {
       this.#bound = getTransport().bind!({ kind: 'ipc', path });
-    } catch (code) {
-      if (typeof code !== 'string') throw code;
+    } catch (err) {
+      if (!isFailure(err)) throw err;
       // libuv's uv_pipe_bind answers EACCES for a directory that does not exist.
-      throw systemError(code === 'ENOENT' ? 'EACCES' : code, 'bind');
+      throw systemError(err.code === 'ENOENT' ? 'EACCES' : err.code, 'bind');
     }
     this.#path = path;
   }

@@ -7,7 +7,8 @@ import { Buffer } from 'node:buffer';
 import { isIP } from './ip.ts';
 import { sunPathSize } from './platform.ts';
 import { getTransport } from './runtime.ts';
-import type { Connection, ConnectTarget, ListenEvents, Listener, ListenTarget, PendingConnect } from './transport.ts';
+import { failure } from './failure.ts';
+import type { Connection, ConnectTarget, Failure, ListenEvents, Listener, ListenTarget, PendingConnect } from './transport.ts';
 
 const isPort = (p: unknown): p is number => typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 0xffff;
 
@@ -34,18 +35,18 @@ function backlogOf(value: unknown): number | undefined {
   }
 }
 
-/** The error code for a connect target no OS call would take, or null. */
-export function connectTargetError(target: ConnectTarget): string | null {
-  if (target.kind === 'ipc') return pathOk(target.path) ? null : 'EINVAL';
-  if (target.kind !== 'tcp') return 'EINVAL';
-  if (!ipOk(target.address, target.family) || !isPort(target.port)) return 'EINVAL';
-  if (target.localAddress !== undefined && !ipOk(target.localAddress, target.family)) return 'bind EINVAL';
-  if (target.localPort !== undefined && !isPort(target.localPort)) return 'bind EADDRINUSE';
+/** The failure for a connect target no OS call would take, or null. */
+export function connectTargetError(target: ConnectTarget): Failure | null {
+  if (target.kind === 'ipc') return pathOk(target.path) ? null : failure('EINVAL');
+  if (target.kind !== 'tcp') return failure('EINVAL');
+  if (!ipOk(target.address, target.family) || !isPort(target.port)) return failure('EINVAL');
+  if (target.localAddress !== undefined && !ipOk(target.localAddress, target.family)) return failure('EINVAL', 'bind');
+  if (target.localPort !== undefined && !isPort(target.localPort)) return failure('EADDRINUSE', 'bind');
   return null;
 }
 
 /** `transport.connect`, for targets that pass the checks; otherwise the failure, as the adapter would report it. */
-export function connectTransport(target: ConnectTarget, done: (err: string | null, conn?: Connection) => void): PendingConnect {
+export function connectTransport(target: ConnectTarget, done: (err: Failure | null, conn?: Connection) => void): PendingConnect {
   const err = connectTargetError(target);
   if (err) {
     done(err);
@@ -54,20 +55,20 @@ export function connectTransport(target: ConnectTarget, done: (err: string | nul
   return getTransport().connect(target, done);
 }
 
-/** The listen target with its backlog as Node passes it (an int32), or the error code for one no OS call would take. */
-export function checkListenTarget(target: ListenTarget): ListenTarget | string {
+/** The listen target with its backlog as Node passes it (an int32), or EINVAL for one no OS call would take. */
+export function checkListenTarget(target: ListenTarget): ListenTarget | undefined {
   const backlog = backlogOf(target.backlog);
-  if (backlog === undefined) return 'EINVAL';
+  if (backlog === undefined) return undefined;
   switch (target.kind) {
     case 'tcp':
-      if (!ipOk(target.address, target.family) || !isPort(target.port)) return 'EINVAL';
+      if (!ipOk(target.address, target.family) || !isPort(target.port)) return undefined;
       return { ...target, backlog, ipv6Only: target.ipv6Only === true, reusePort: target.reusePort === true };
     case 'ipc':
-      if (!pathOk(target.path)) return 'EINVAL';
+      if (!pathOk(target.path)) return undefined;
       return { ...target, backlog, readableAll: target.readableAll === true, writableAll: target.writableAll === true };
     case 'fd': {
       const fd = target.fd;
-      if (typeof fd !== 'number' || !Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff) return 'EINVAL';
+      if (typeof fd !== 'number' || !Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff) return undefined;
       return { ...target, backlog };
     }
     default:
@@ -77,11 +78,11 @@ export function checkListenTarget(target: ListenTarget): ListenTarget | string {
 }
 
 /**
- * `transport.listen` for targets that pass the checks: returns the listener or throws the error
- * code string, as the transport does.
+ * `transport.listen` for targets that pass the checks: returns the listener or throws a Failure,
+ * as the transport does.
  */
 export function listenTransport(target: ListenTarget, events: ListenEvents): Listener {
   const checked = checkListenTarget(target);
-  if (typeof checked === 'string') throw checked;
+  if (!checked) throw failure('EINVAL');
   return getTransport().listen(checked, events);
 }

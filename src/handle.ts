@@ -10,8 +10,9 @@ import process from 'node:process';
 import { Buffer } from 'node:buffer';
 import { executionAsyncId } from 'node:async_hooks';
 import { codeOfErrno, errnoOf, invalidFdType, systemError } from './errors.ts';
+import { failure, isFailure } from './failure.ts';
 import { applyKeepAlive, getTransport } from './runtime.ts';
-import type { Connection, Endpoint, Receiver } from './transport.ts';
+import type { Connection, Endpoint, Failure, Receiver } from './transport.ts';
 
 /** Node's read callback slot on a handle. Reads reach the socket through the Connection instead. */
 function onread(): void {}
@@ -147,10 +148,10 @@ export function adoptFd(fd: number): Connection {
   try {
     return transport.adopt!(fd);
   } catch (err) {
-    if (typeof err !== 'string') throw err;
-    if (err === 'EBADF') throw invalidFdType('UNKNOWN');
-    if (err === 'EINVAL' || err === 'ENOTSOCK') throw invalidFdType('FILE');
-    throw systemError(err, 'open');
+    if (!isFailure(err)) throw err;
+    if (err.code === 'EBADF') throw invalidFdType('UNKNOWN');
+    if (err.code === 'EINVAL' || err.code === 'ENOTSOCK') throw invalidFdType('FILE');
+    throw systemError(err.code, 'open');
   }
 }
 
@@ -239,21 +240,21 @@ export class ForeignConnection implements Connection {
     return bytes;
   }
 
-  write(chunks: readonly Uint8Array[], done: (err: string | null) => void): void {
+  write(chunks: readonly Uint8Array[], done: (err: Failure | null) => void): void {
     const bufs = chunks.map((c) => (Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
     const list = Object.assign(bufs.map((chunk) => ({ chunk, encoding: 'buffer' as BufferEncoding })), { allBuffers: true });
-    this.writeNode(list.length > 1, list.length > 1 ? list : bufs[0], 'buffer', (err) => done(err ? (err as unknown as { code: string }).code : null));
+    this.writeNode(list.length > 1, list.length > 1 ? list : bufs[0], 'buffer', (err) => done(err ? failure((err as unknown as { code: string }).code) : null));
   }
 
-  shutdown(done: (err: string | null) => void): void {
+  shutdown(done: (err: Failure | null) => void): void {
     if (typeof this.handle.shutdown !== 'function') {
       process.nextTick(done, null);
       return;
     }
-    const req: Req = { handle: this.handle, oncomplete: (status) => done(status < 0 ? codeOfErrno(status) : null) };
+    const req: Req = { handle: this.handle, oncomplete: (status) => done(status < 0 ? failure(codeOfErrno(status)) : null) };
     const err = call(this.handle, 'shutdown', req);
     if (err === 1 || err === UV_ENOTCONN) done(null);
-    else if (typeof err === 'number' && err !== 0) done(codeOfErrno(err));
+    else if (typeof err === 'number' && err !== 0) done(failure(codeOfErrno(err)));
   }
 
   close(done?: () => void): void {

@@ -15,9 +15,10 @@ import { validateAbortSignal, validateNumber, validatePort } from './validate.ts
 import { Socket } from './socket.ts';
 import { lookupListenAddress } from './connect.ts';
 import { listenTransport } from './guard.ts';
+import { isFailure } from './failure.ts';
 import { BoundSocket, boundSocketPath, consumeBoundSocket } from './bound-socket.ts';
 import { ipcIsNamedPipe, NAMED_PIPES, sunPathSize } from './platform.ts';
-import type { Connection, Endpoint, ListenEvents, ListenTarget, Listener } from './transport.ts';
+import type { Connection, Endpoint, Failure, ListenEvents, ListenTarget, Listener } from './transport.ts';
 
 export interface ServerOptions {
   allowHalfOpen?: boolean;
@@ -65,17 +66,16 @@ class ServerEvents implements ListenEvents {
     surface(() => this.owner._onConnection(conn));
   }
 
-  onError(code: string): void {
+  onError(err: Failure): void {
     surface(() => {
       const owner = this.owner;
-      const at = code.indexOf(' ');
-      if (at < 0) {
-        owner.emit('error', systemError(code, 'accept'));
+      if (!err.syscall) {
+        owner.emit('error', systemError(err.code, 'accept'));
         return;
       }
       // A listen the adapter finished late failed: the server is not listening after all.
       if (owner._handle?.events === this) owner._handle = null;
-      owner.emit('error', systemError(code.slice(at + 1), code.slice(0, at), this.address, this.port, true));
+      owner.emit('error', systemError(err.code, err.syscall, this.address, this.port, true));
     });
   }
 }
@@ -301,9 +301,8 @@ export class Server extends EventEmitter {
     try {
       listener = listenTransport(target, events);
     } catch (err) {
-      if (typeof err !== 'string') throw err;
-      const at = err.indexOf(' ');
-      const [syscall, code] = at < 0 ? ['listen', err] : [err.slice(0, at), err.slice(at + 1)];
+      if (!isFailure(err)) throw err;
+      const { code, syscall = 'listen' } = err;
       // Node's listen() throws when the socket file's mode cannot be set.
       if (syscall === 'uv_pipe_chmod') throw systemError(code, syscall);
       if (retry?.(code)) return;

@@ -15,6 +15,7 @@ import {
 import { isBlockListLike, type BlockListLike } from './blocklist.ts';
 import { connectTcp, ipcConnectError } from './connect.ts';
 import { connectTransport } from './guard.ts';
+import { isFailure } from './failure.ts';
 import { IdleTimer } from './idle-timer.ts';
 import { ipcIsNamedPipe, NAMED_PIPES } from './platform.ts';
 import { adoptFd, ForeignConnection, isConnection, Pipe, TCP, type ForeignHandle, type SocketHandle } from './handle.ts';
@@ -22,7 +23,7 @@ import { deliver, initUserBuffer, parseOnread, type UserReads } from './onread.t
 import { bytesWritten, endAfterFIN, onReadableStreamEnd, toChunks } from './socket-write.ts';
 import { watchSignal } from './signal.ts';
 import { BoundSocket, consumeBoundSocket } from './bound-socket.ts';
-import type { Bound, Connection, ConnectTarget, PendingConnect, Receiver } from './transport.ts';
+import type { Bound, Connection, ConnectTarget, Failure, PendingConnect, Receiver } from './transport.ts';
 
 const clientSocketChannel = dc.channel('net.client.socket');
 
@@ -69,7 +70,7 @@ class SocketReceiver implements Receiver {
   constructor(private readonly socket: Socket) {}
   onData(chunk: Uint8Array): void { surface(onData, this.socket, chunk); }
   onEnd(): void { surface(onEnd, this.socket); }
-  onError(code: string): void { surface(onReadError, this.socket, code); }
+  onError(err: Failure): void { surface(onReadError, this.socket, err.code); }
 }
 const onData = (s: Socket, chunk: Uint8Array) => s._onData(chunk);
 const onEnd = (s: Socket) => s._onEnd();
@@ -325,7 +326,7 @@ export class Socket extends Duplex {
     }
     conn.write(toChunks(this, writev, data, encoding), (err) => {
       if (err) {
-        cb(systemError(err, 'write'));
+        cb(systemError(err.code, 'write'));
         return;
       }
       this._idle?.touch();
@@ -344,7 +345,7 @@ export class Socket extends Duplex {
       return;
     }
     conn.shutdown((err) => {
-      if (err && err !== 'ENOTCONN') cb(systemError(err, 'shutdown'));
+      if (err && err.code !== 'ENOTCONN') cb(systemError(err.code, 'shutdown'));
       else cb();
     });
   }
@@ -470,7 +471,7 @@ export class Socket extends Duplex {
       settled = true;
       if (pending && this._pendingConnect === pending) this._pendingConnect = null;
       if (errCode) {
-        const [syscall, code] = errCode.includes(' ') ? errCode.split(' ') : ['connect', errCode];
+        const { code, syscall = 'connect' } = errCode;
         const tcp = target.kind === 'tcp' ? target : undefined;
         const ex = syscall === 'bind' && tcp
           ? systemError(code, 'bind', tcp.localAddress, tcp.localPort)
@@ -518,7 +519,12 @@ export class Socket extends Duplex {
         this.destroy(unsupported(getTransport().runtime, 'socket.setTypeOfService()'));
         return;
       }
-      conn.setTypeOfService?.(this._tos);
+      try {
+        conn.setTypeOfService?.(this._tos);
+      } catch (err) {
+        // Node applies a cached value without checking the outcome.
+        if (!isFailure(err)) throw err;
+      }
     }
     this.emit('connect');
     this.emit('ready');
@@ -614,8 +620,12 @@ export class Socket extends Duplex {
     if (tos !== this._tos) {
       requireCapability('typeOfService', 'socket.setTypeOfService()');
       this._tos = tos;
-      const err = this._conn.setTypeOfService?.(tos);
-      if (err) throw systemError(err, 'setTypeOfService');
+      try {
+        this._conn.setTypeOfService?.(tos);
+      } catch (err) {
+        if (!isFailure(err)) throw err;
+        throw systemError(err.code, 'setTypeOfService');
+      }
     }
     return this;
   }
@@ -623,9 +633,12 @@ export class Socket extends Duplex {
   getTypeOfService(): number {
     if (!this._conn || this._isIpc) return this._tos ?? 0;
     requireCapability('typeOfService', 'socket.getTypeOfService()');
-    const res = this._conn.getTypeOfService?.() ?? this._tos ?? 0;
-    if (res < 0) throw systemError(codeOfErrno(res), 'getTypeOfService');
-    return res;
+    try {
+      return this._conn.getTypeOfService?.() ?? this._tos ?? 0;
+    } catch (err) {
+      if (!isFailure(err)) throw err;
+      throw systemError(err.code, 'getTypeOfService');
+    }
   }
 
   _tos: number | undefined = undefined;

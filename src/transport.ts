@@ -12,11 +12,21 @@
  * - Callbacks may run before the call that takes them returns, or later; the core copes with both.
  * - Bytes handed to `Receiver.onData` belong to the core from then on (no reuse by the adapter).
  * - Bytes handed to `write` belong to the adapter until that write's callback runs.
- * - Errors are Node error code strings. When the failing step is not the operation itself (a
- *   client's `bind` to its local address during `connect`), prefix the syscall: `'bind EADDRINUSE'`.
+ * - Every error is a `Failure` (`{ code: 'EADDRINUSE' }`), passed to a callback or thrown by a
+ *   synchronous call. `syscall` names the failing step when it is not the operation itself (a
+ *   client's `bind` to its local address during `connect`).
  * - A feature the runtime cannot do is `false` in `capabilities`; the core checks it and raises
  *   `ERR_CROSSNET_UNSUPPORTED` itself, so adapters never silently ignore an option.
  */
+
+/**
+ * An OS outcome as Node names it: the error code (`'ECONNREFUSED'`), and the syscall that failed
+ * when it is not the operation's own (`'bind'` during a connect, `'uv_pipe_chmod'` during a listen).
+ */
+export interface Failure {
+  readonly code: string;
+  readonly syscall?: string;
+}
 
 /** An IP endpoint, as Node's `address()` reports it. */
 export interface IpEndpoint {
@@ -67,7 +77,7 @@ export interface Receiver {
   /** The peer half-closed (FIN). No more `onData` follows. */
   onEnd(): void;
   /** A read failed (`'ECONNRESET'`, …). The connection is unusable; the core closes it. */
-  onError(code: string): void;
+  onError(err: Failure): void;
 }
 
 /** One open stream connection (TCP or IPC). */
@@ -81,9 +91,9 @@ export interface Connection {
    * Queue chunks for writing, in order, as one vectored write where the runtime allows.
    * `done` runs once every byte has been handed to the OS, with an error code on failure.
    */
-  write(chunks: readonly Uint8Array[], done: (err: string | null) => void): void;
+  write(chunks: readonly Uint8Array[], done: (err: Failure | null) => void): void;
   /** Half-close: send FIN after queued writes. */
-  shutdown(done: (err: string | null) => void): void;
+  shutdown(done: (err: Failure | null) => void): void;
   /** Close gracefully; `done` runs once the descriptor is released. Idempotent. */
   close(done?: () => void): void;
   /** Close with RST (capability `reset`). */
@@ -91,9 +101,9 @@ export interface Connection {
   setNoDelay(enable: boolean): void;
   /** `delaySeconds` 0 means the OS default (capability `keepAliveDelay` for anything else). */
   setKeepAlive(enable: boolean, delaySeconds: number): void;
-  /** TOS/traffic class byte (capability `typeOfService`). Returns an error code or null. */
-  setTypeOfService?(tos: number): string | null;
-  /** The TOS byte, or a negative errno on failure. */
+  /** Set the TOS/traffic class byte (capability `typeOfService`); throws a Failure. */
+  setTypeOfService?(tos: number): void;
+  /** The TOS byte; throws a Failure. */
   getTypeOfService?(): number;
   ref(): void;
   unref(): void;
@@ -122,11 +132,10 @@ export interface Listener {
 export interface ListenEvents {
   onConnection(conn: Connection): void;
   /**
-   * accept() failed (`'EMFILE'`, …); the listener keeps going. Prefixed with its syscall, a step
-   * the adapter could only finish after `listen` returned failed (`'listen EADDRINUSE'`), and the
-   * listener is dead.
+   * accept() failed (`{ code: 'EMFILE' }`); the listener keeps going. With a `syscall`, a step the
+   * adapter could only finish after `listen` returned failed (`'listen'`), and the listener is dead.
    */
-  onError(code: string): void;
+  onError(err: Failure): void;
 }
 
 /** What the runtime's API can do. `false` makes the core raise ERR_CROSSNET_UNSUPPORTED. */
@@ -152,8 +161,6 @@ export interface Capabilities {
   /** Adopt an existing descriptor (`fd` options, listen on `{ fd }`). */
   adoptFd: boolean;
   typeOfService: boolean;
-  /** An unref'd listener/connection really lets the process exit. */
-  unref: boolean;
   /** `bind`, and `listen` on what it bound (net.BoundSocket adopted by a server). */
   bind: boolean;
   /** `connect` from a bound socket (net.BoundSocket adopted by a client). */
@@ -164,12 +171,12 @@ export interface Transport {
   /** `'node'`, `'deno'`, `'bun'`, … — used in error messages. */
   readonly runtime: string;
   readonly capabilities: Capabilities;
-  connect(target: ConnectTarget, done: (err: string | null, conn?: Connection) => void): PendingConnect;
-  /** Bind and listen now; throws an error code string (`'EADDRINUSE'`, `'uv_pipe_chmod EPERM'`). */
+  connect(target: ConnectTarget, done: (err: Failure | null, conn?: Connection) => void): PendingConnect;
+  /** Bind and listen now; throws a Failure (`{ code: 'EADDRINUSE' }`, `{ code: 'EPERM', syscall: 'uv_pipe_chmod' }`). */
   listen(target: ListenTarget, events: ListenEvents): Listener;
-  /** Bind without listening (capability `bind`); throws an error code string. */
+  /** Bind without listening (capability `bind`); throws a Failure. */
   bind?(target: BindTarget): Bound;
-  /** Wrap an existing connected descriptor (capability `adoptFd`). Throws an error code string on failure. */
+  /** Wrap an existing connected descriptor (capability `adoptFd`); throws a Failure. */
   adopt?(fd: number): Connection;
   /** Throws a clear Error when the runtime lacks what the adapter needs; called once when selected. */
   ready?(): void;

@@ -8,7 +8,7 @@ net.setTransport({
   runtime: 'sync-refusing',
   capabilities: base.capabilities,
   connect(_target, done) {
-    done('ECONNREFUSED');
+    done({ code: 'ECONNREFUSED' });
     return { cancel() {} };
   },
 });
