@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import { net } from './net.mjs';
 import { suite, onceEvent, assertCode, assertUnsupported, lacks, limitedOn } from './lib.mjs';
-import { scope, accepted, connectError, sleep } from './server-util.mjs';
+import { scope, accepted, connectError, sleep } from './support.mjs';
 
 const t = suite('boundsocket');
 const since = { since: '24.22.0' };

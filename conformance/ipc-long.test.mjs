@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { net } from './net.mjs';
 import { suite, listen, close, lacks, assertUnsupported } from './lib.mjs';
-import { listenError, errno } from './server-util.mjs';
+import { listenError, errno } from './support.mjs';
 
 const t = suite('ipc-long');
 const SINCE = { since: '23.0.0' };

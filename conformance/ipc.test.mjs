@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { net } from './net.mjs';
 import { suite, listen, onceEvent, collect, runChild, lacks, assertUnsupported } from './lib.mjs';
-import { scope, connectError, listenError, accepted, closed, bounded, roundTrip, errno, sleep } from './server-util.mjs';
+import { scope, connectError, listenError, accepted, gone, within, roundTrip, errno, sleep } from './support.mjs';
 
 const t = suite('ipc');
 
@@ -291,8 +291,8 @@ t('ipc: \'drop\' over maxConnections is emitted with no address data', async () 
     const drop = onceEvent(server, 'drop');
     const extra = sc.socket(net.connect(path));
     extra.resume();
-    await bounded(closed(extra), 3000, 'dropped IPC client closed');
-    const args = await bounded(drop, 2000, '\'drop\'');
+    await within(gone(extra), 3000, 'dropped IPC client closed');
+    const args = await within(drop, 2000, '\'drop\'');
     assert.is(args[0], undefined);
   } finally { await sc.dispose(); }
 });

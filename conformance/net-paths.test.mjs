@@ -9,7 +9,7 @@ import dns from 'node:dns';
 import { getDefaultHighWaterMark } from 'node:stream';
 import { net } from './net.mjs';
 import { suite, listen, close, once, sleep, lacks } from './lib.mjs';
-import { startServer, record, closed, destroyAll, freePort, nextError } from './socket-util.mjs';
+import { startServer, record, closed, destroyAll, freePort, nextError } from './support.mjs';
 
 const t = suite('net-paths');
 const TOS = { since: '24.21.0' };

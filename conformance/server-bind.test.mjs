@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import process from 'node:process';
 import { net } from './net.mjs';
 import { suite, listen, onceEvent } from './lib.mjs';
-import { scope, accepted, sleep } from './server-util.mjs';
+import { scope, accepted, sleep } from './support.mjs';
 
 const t = suite('server-bind');
 

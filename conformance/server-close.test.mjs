@@ -3,7 +3,7 @@
 import * as assert from 'uvu/assert';
 import { net } from './net.mjs';
 import { suite, listen, onceEvent, assertCode } from './lib.mjs';
-import { scope, connectError, accepted, closed, roundTrip, sleep } from './server-util.mjs';
+import { scope, connectError, accepted, gone, roundTrip, sleep } from './support.mjs';
 
 const t = suite('server-close');
 
@@ -41,7 +41,7 @@ t('server.close: \'close\' and the callback come only after the last connection 
     await sleep(30);
     assert.equal(order, [], 'nothing may close while both connections are open');
     c1.end();
-    await closed(s1);
+    await gone(s1);
     await sleep(30);
     assert.equal(order, ['conn1 close']);
     c2.end();

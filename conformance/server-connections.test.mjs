@@ -3,7 +3,7 @@
 import * as assert from 'uvu/assert';
 import { net } from './net.mjs';
 import { suite, listen, onceEvent } from './lib.mjs';
-import { scope, accepted, closed, bounded, sleep } from './server-util.mjs';
+import { scope, accepted, gone, within, sleep } from './support.mjs';
 
 const t = suite('server-connections');
 
@@ -17,7 +17,7 @@ async function turnedAway(sc, port, host) {
   const seen = { connected: false, localPort: undefined, localAddress: undefined, data: '' };
   c.on('connect', () => { seen.connected = true; seen.localPort = c.localPort; seen.localAddress = c.localAddress; });
   c.on('data', (d) => { seen.data += d; });
-  await bounded(closed(c), 3000, 'dropped client closed');
+  await within(gone(c), 3000, 'dropped client closed');
   return seen;
 }
 
@@ -40,44 +40,30 @@ t('server.maxConnections: a connection over the limit is closed without \'connec
   } finally { await sc.dispose(); }
 });
 
-t('server.maxConnections: \'drop\' reports both ends of a dropped IPv4 connection', async () => {
-  const sc = scope();
-  try {
-    const server = sc.server();
-    server.maxConnections = 1;
-    const { port } = await listen(server, 0, '127.0.0.1');
-    const next = accepted(server);
-    await sc.connect(port, '127.0.0.1');
-    await next;
-    const drop = onceEvent(server, 'drop');
-    const seen = await turnedAway(sc, port, '127.0.0.1');
-    const [data] = await bounded(drop, 2000, "'drop'");
-    assert.ok(seen.connected, 'the dropped client did connect before it was closed');
-    assert.equal({ ...data }, {
-      localAddress: '127.0.0.1', localPort: port, localFamily: 'IPv4',
-      remoteAddress: '127.0.0.1', remotePort: seen.localPort, remoteFamily: 'IPv4',
-    });
-  } finally { await sc.dispose(); }
-});
+// The loopback of each family, as the tests below name it.
+const LOOPBACKS = [['IPv4', '127.0.0.1', 'an IPv4'], ['IPv6', '::1', 'an IPv6 (::1)']];
 
-t('server.maxConnections: \'drop\' reports IPv6 addresses for a ::1 connection', async () => {
-  const sc = scope();
-  try {
-    const server = sc.server();
-    server.maxConnections = 1;
-    const { port } = await listen(server, 0, '::1');
-    const next = accepted(server);
-    await sc.connect(port, '::1');
-    await next;
-    const drop = onceEvent(server, 'drop');
-    const seen = await turnedAway(sc, port, '::1');
-    const [data] = await bounded(drop, 2000, "'drop'");
-    assert.equal({ ...data }, {
-      localAddress: '::1', localPort: port, localFamily: 'IPv6',
-      remoteAddress: '::1', remotePort: seen.localPort, remoteFamily: 'IPv6',
-    });
-  } finally { await sc.dispose(); }
-});
+for (const [family, host, what] of LOOPBACKS) {
+  t(`server.maxConnections: 'drop' reports both ends of ${what} connection`, async () => {
+    const sc = scope();
+    try {
+      const server = sc.server();
+      server.maxConnections = 1;
+      const { port } = await listen(server, 0, host);
+      const next = accepted(server);
+      await sc.connect(port, host);
+      await next;
+      const drop = onceEvent(server, 'drop');
+      const seen = await turnedAway(sc, port, host);
+      const [data] = await within(drop, 2000, "'drop'");
+      assert.ok(seen.connected, 'the dropped client did connect before it was closed');
+      assert.equal({ ...data }, {
+        localAddress: host, localPort: port, localFamily: family,
+        remoteAddress: host, remotePort: seen.localPort, remoteFamily: family,
+      });
+    } finally { await sc.dispose(); }
+  });
+}
 
 t('server.maxConnections: a slot freed by a closed connection is given to the next client', async () => {
   const sc = scope();
@@ -93,7 +79,7 @@ t('server.maxConnections: a slot freed by a closed connection is given to the ne
     await turnedAway(sc, port, '127.0.0.1');
     assert.is(drops, 1);
     first.destroy();
-    await closed(s1);
+    await gone(s1);
     // Wait until the server no longer counts the closed connection.
     for (let i = 0; i < 40 && (await count(server)) !== 0; i++) await sleep(25);
     const again = accepted(server);
@@ -155,7 +141,7 @@ t('server.dropMaxConnection: outside cluster mode the limit drops connections wh
       await next;
       const drop = onceEvent(server, 'drop');
       await turnedAway(sc, port, '127.0.0.1');
-      await bounded(drop, 2000, `'drop' with dropMaxConnection ${flag}`);
+      await within(drop, 2000, `'drop' with dropMaxConnection ${flag}`);
     }
   } finally { await sc.dispose(); }
 });
@@ -196,47 +182,31 @@ t('server.getConnections: a connection stops counting once it has closed', async
     await n2;
     assert.is(await count(server), 2);
     c1.end();
-    await closed(s1);
+    await gone(s1);
     await sleep(10);
     assert.is(await count(server), 1);
   } finally { await sc.dispose(); }
 });
 
-t('server \'connection\': an accepted IPv4 socket reports both ends', async () => {
-  const sc = scope();
-  try {
-    const server = sc.server();
-    const { port } = await listen(server, 0, '127.0.0.1');
-    const next = accepted(server);
-    const c = await sc.connect(port, '127.0.0.1');
-    const s = await next;
-    assert.is(s.remoteAddress, '127.0.0.1');
-    assert.is(s.remotePort, c.localPort);
-    assert.is(s.remoteFamily, 'IPv4');
-    assert.is(s.localAddress, '127.0.0.1');
-    assert.is(s.localPort, port);
-    assert.is(s.localFamily, 'IPv4');
-    assert.equal(s.address(), { address: '127.0.0.1', family: 'IPv4', port });
-  } finally { await sc.dispose(); }
-});
-
-t('server \'connection\': an accepted IPv6 (::1) socket reports both ends', async () => {
-  const sc = scope();
-  try {
-    const server = sc.server();
-    const { port } = await listen(server, 0, '::1');
-    const next = accepted(server);
-    const c = await sc.connect(port, '::1');
-    const s = await next;
-    assert.is(s.remoteAddress, '::1');
-    assert.is(s.remotePort, c.localPort);
-    assert.is(s.remoteFamily, 'IPv6');
-    assert.is(s.localAddress, '::1');
-    assert.is(s.localPort, port);
-    assert.is(s.localFamily, 'IPv6');
-    assert.equal(s.address(), { address: '::1', family: 'IPv6', port });
-  } finally { await sc.dispose(); }
-});
+for (const [family, host, what] of LOOPBACKS) {
+  t(`server 'connection': ${what} accepted socket reports both ends`, async () => {
+    const sc = scope();
+    try {
+      const server = sc.server();
+      const { port } = await listen(server, 0, host);
+      const next = accepted(server);
+      const c = await sc.connect(port, host);
+      const s = await next;
+      assert.is(s.remoteAddress, host);
+      assert.is(s.remotePort, c.localPort);
+      assert.is(s.remoteFamily, family);
+      assert.is(s.localAddress, host);
+      assert.is(s.localPort, port);
+      assert.is(s.localFamily, family);
+      assert.equal(s.address(), { address: host, family, port });
+    } finally { await sc.dispose(); }
+  });
+}
 
 t('server \'connection\': an IPv4 client of a dual-stack :: server appears as ::ffff:127.0.0.1', async () => {
   const sc = scope();

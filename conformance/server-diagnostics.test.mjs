@@ -6,7 +6,7 @@ import process from 'node:process';
 import dc from 'node:diagnostics_channel';
 import { net } from './net.mjs';
 import { suite, listen, onceEvent } from './lib.mjs';
-import { scope, accepted, listenError } from './server-util.mjs';
+import { scope, accepted, listenError } from './support.mjs';
 
 const t = suite('server-diagnostics');
 

@@ -4,7 +4,7 @@ import { openSync, closeSync, fstatSync } from 'node:fs';
 import { promises as dns } from 'node:dns';
 import { net } from './net.mjs';
 import { suite, listen, close, onceEvent, assertCode, ipcPath, lacks, assertUnsupported } from './lib.mjs';
-import { scope, connect, listenError, accepted, roundTrip, errno, sleep } from './server-util.mjs';
+import { scope, connect, listenError, accepted, roundTrip, errno, sleep } from './support.mjs';
 
 const t = suite('server-listen');
 

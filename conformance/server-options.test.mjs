@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import stream from 'node:stream';
 import { net } from './net.mjs';
 import { suite, listen, onceEvent, collect, lacks, assertUnsupported } from './lib.mjs';
-import { scope, connectError, accepted, closed, bounded, roundTrip, tcpTimer, sleep } from './server-util.mjs';
+import { scope, connectError, accepted, gone, within, roundTrip, tcpTimer, sleep } from './support.mjs';
 
 const t = suite('server-options');
 
@@ -18,7 +18,7 @@ t('createServer allowHalfOpen: by default the server side ends as soon as the cl
     c.end();
     const got = await collect(c);
     assert.is(got.length, 0);
-    await closed(sock);
+    await gone(sock);
     assert.is(sock.writable, false);
   } finally { await sc.dispose(); }
 });
@@ -170,7 +170,7 @@ t('createServer blockList: a blocked IPv4 peer is closed without \'connection\' 
     const { port } = await listen(server, 0, '127.0.0.1');
     const c = sc.socket(net.connect(port, '127.0.0.1'));
     c.resume();
-    await bounded(closed(c), 2000, 'blocked client closed');
+    await within(gone(c), 2000, 'blocked client closed');
     assert.is(c.bytesRead, 0);
     await sleep(20);
     assert.equal(events, []);
@@ -188,7 +188,7 @@ t('createServer blockList: an IPv6 rule blocks ::1 while other peers are accepte
     const { port } = await listen(server, 0);
     const blocked = sc.socket(net.connect(port, '::1'));
     blocked.resume();
-    await bounded(closed(blocked), 2000, 'blocked client closed');
+    await within(gone(blocked), 2000, 'blocked client closed');
     assert.is(connections, 0);
     const allowed = await sc.connect(port, '127.0.0.1');
     assert.is((await collect(allowed)).toString(), 'ok');

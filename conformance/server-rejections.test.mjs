@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import events from 'node:events';
 import { net } from './net.mjs';
 import { suite, listen, onceEvent, runChild } from './lib.mjs';
-import { scope, closed } from './server-util.mjs';
+import { scope, gone } from './support.mjs';
 
 const t = suite('server-rejections');
 
@@ -37,7 +37,7 @@ t('captureRejections: a rejected async \'connection\' listener destroys that soc
     const client = sc.socket(net.connect(port, '127.0.0.1'));
     client.on('error', () => {});
     client.resume();
-    await closed(client);
+    await gone(client);
     const [hadError] = await sockClosed;
     assert.is(sockError, boom);
     assert.is(hadError, true);

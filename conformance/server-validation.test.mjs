@@ -3,7 +3,7 @@
 import * as assert from 'uvu/assert';
 import { net } from './net.mjs';
 import { suite, listen, assertCode } from './lib.mjs';
-import { scope } from './server-util.mjs';
+import { scope } from './support.mjs';
 
 const t = suite('server-validation');
 

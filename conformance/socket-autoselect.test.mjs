@@ -5,7 +5,7 @@
 import * as assert from 'uvu/assert';
 import { net } from './net.mjs';
 import { suite, once, lacks, assertUnsupported } from './lib.mjs';
-import { startServer, closed, destroyAll, nextError, freePort, stalledListener } from './socket-util.mjs';
+import { startServer, closed, destroyAll, nextError, freePort, stalledListener } from './support.mjs';
 
 const t = suite('socket-autoselect');
 const DUAL = [{ address: '::1', family: 6 }, { address: '127.0.0.1', family: 4 }];

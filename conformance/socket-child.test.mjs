@@ -3,7 +3,7 @@
 // of the same runtime and implementation (runChild), connecting to a server in this process.
 import * as assert from 'uvu/assert';
 import { suite, runChild } from './lib.mjs';
-import { startServer, freePort } from './socket-util.mjs';
+import { startServer, freePort } from './support.mjs';
 
 const t = suite('socket-child');
 const HEAD = "import process from 'node:process';\nimport { net } from './net.mjs';\n";

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import dc from 'node:diagnostics_channel';
 import { net } from './net.mjs';
 import { suite, once, ipcPath } from './lib.mjs';
-import { startServer, destroyAll } from './socket-util.mjs';
+import { startServer, destroyAll } from './support.mjs';
 
 const t = suite('socket-diagnostics');
 

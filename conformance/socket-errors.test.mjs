@@ -7,7 +7,7 @@ import process from 'node:process';
 import { writeFileSync, unlinkSync } from 'node:fs';
 import { net } from './net.mjs';
 import { suite, once, sleep, ipcPath, lacks, assertUnsupported } from './lib.mjs';
-import { startServer, closed, destroyAll, nextError, freePort, record } from './socket-util.mjs';
+import { startServer, closed, destroyAll, nextError, freePort, record } from './support.mjs';
 
 const t = suite('socket-errors');
 const errno = (name) => -os.constants.errno[name];

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import process from 'node:process';
 import { net } from './net.mjs';
 import { suite, once, sleep, ipcPath } from './lib.mjs';
-import { startServer, record, closed, destroyAll, freePort, nextError, saturate } from './socket-util.mjs';
+import { startServer, record, closed, destroyAll, freePort, nextError, saturate } from './support.mjs';
 
 const t = suite('socket-events');
 const ALL = ['lookup', 'connect', 'ready', 'data', 'drain', 'end', 'finish', 'timeout', 'error', 'close'];

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
 import { net } from './net.mjs';
 import { suite, once, sleep, collect } from './lib.mjs';
-import { startServer, closed, destroyAll, pattern, saturate, until } from './socket-util.mjs';
+import { startServer, closed, destroyAll, pattern, saturate, until } from './support.mjs';
 
 const t = suite('socket-io');
 const echo = (s) => s.pipe(s);

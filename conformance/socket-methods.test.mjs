@@ -4,7 +4,7 @@
 import * as assert from 'uvu/assert';
 import { net } from './net.mjs';
 import { suite, once, sleep, collect, ipcPath, lacks, assertUnsupported } from './lib.mjs';
-import { startServer, closed, destroyAll, nextError, record, until, within } from './socket-util.mjs';
+import { startServer, closed, destroyAll, nextError, record, until, within } from './support.mjs';
 
 const t = suite('socket-methods');
 

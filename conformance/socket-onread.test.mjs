@@ -6,7 +6,7 @@
 import * as assert from 'uvu/assert';
 import { net } from './net.mjs';
 import { suite, sleep } from './lib.mjs';
-import { startServer, closed, destroyAll, until } from './socket-util.mjs';
+import { startServer, closed, destroyAll, until } from './support.mjs';
 
 const t = suite('socket-onread');
 

@@ -4,7 +4,7 @@
 import * as assert from 'uvu/assert';
 import { net } from './net.mjs';
 import { suite, once, sleep, collect, lacks, assertUnsupported } from './lib.mjs';
-import { startServer, closed, destroyAll, nextError, freePort, until } from './socket-util.mjs';
+import { startServer, closed, destroyAll, nextError, freePort, until } from './support.mjs';
 
 const t = suite('socket-options');
 

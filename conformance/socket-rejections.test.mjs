@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import events from 'node:events';
 import { net } from './net.mjs';
 import { suite } from './lib.mjs';
-import { startServer, closed, destroyAll, nextError } from './socket-util.mjs';
+import { startServer, closed, destroyAll, nextError } from './support.mjs';
 
 const t = suite('socket-rejections');
 

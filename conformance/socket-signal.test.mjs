@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { getEventListeners } from 'node:events';
 import { net } from './net.mjs';
 import { suite, once, sleep } from './lib.mjs';
-import { startServer, closed, destroyAll, nextError } from './socket-util.mjs';
+import { startServer, closed, destroyAll, nextError } from './support.mjs';
 
 const t = suite('socket-signal');
 

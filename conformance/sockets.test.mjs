@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { net, env } from './net.mjs';
 import { spawn } from 'node:child_process';
 import { suite, here, listen, close, sleep, once, nodeBinary } from './lib.mjs';
-import { startServer, freePort, pattern, saturate, within } from './socket-util.mjs';
+import { startServer, freePort, pattern, saturate, within } from './support.mjs';
 import * as sockets from '../dist/sockets.mjs';
 
 const t = suite('sockets');

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { net } from './net.mjs';
 import { suite, here, listen, close, once, onceEvent, sleep } from './lib.mjs';
-import { pattern } from './socket-util.mjs';
+import { pattern } from './support.mjs';
 
 const t = suite('tls-upgrade');
 // Self-signed, CN=localhost, SAN localhost, 127.0.0.1 and ::1 (see fixtures/README.md).
