@@ -46,8 +46,10 @@ export function uvConnect(d: Dialect, target: ConnectTarget, path: string,
       ? handle.bind(target.localAddress ?? '0.0.0.0', target.localPort ?? 0)
       : handle.bind6(target.localAddress ?? '::', target.localPort ?? 0, 0)));
     if (!err && target.localPort) {
-      const local = ipEndpoint(handle, 'getsockname');
-      if (local && typeof local !== 'string' && local.port !== target.localPort) err = 'EADDRINUSE';
+      // Node's getsockname reports the deferred error itself; Deno's reports port 0.
+      const out: Record<string, unknown> = {};
+      err = call(() => handle.getsockname?.(out) ?? 0);
+      if (!err && out.port !== target.localPort) err = 'EADDRINUSE';
     }
     if (err) return fail(err, 'bind');
   }
