@@ -80,7 +80,13 @@ function load(): Dialect {
  * event loop, runs only once the loop wakes up for another reason (probe: 1 s later, with the next
  * timer). One empty immediate makes the loop turn, and the callback runs.
  */
-const wakeLoop = (): void => { setImmediate(noop); };
+let wakePending = false;
+const woken = (): void => { wakePending = false; };
+const wakeLoop = (): void => {
+  if (wakePending) return; // one turn of the loop serves every close issued before it
+  wakePending = true;
+  setImmediate(woken);
+};
 
 /**
  * Pipe#fchmod sets the mode to exactly those bits (readableAll alone gives 0444, which takes the
