@@ -2,7 +2,7 @@
 import process from 'node:process';
 import type { Connection, Endpoint, Failure, Receiver } from '../../src/transport.ts';
 import { failure } from '../../src/failure.ts';
-import { type Dialect, type Handle, UV_ENOTCONN, UV_ENOTSUP, UV_EOF, errname, ipEndpoint, noop, thrownCode } from './handles.ts';
+import { type Dialect, type Handle, type Req, UV_ENOTCONN, UV_ENOTSUP, UV_EOF, errname, ipEndpoint, noop, thrownCode } from './handles.ts';
 
 const kOwner = Symbol('crossnet.connection');
 type OwnedHandle = Handle & { [kOwner]?: UvConnection };
@@ -20,6 +20,16 @@ function onread(this: OwnedHandle, buf: ArrayBuffer | undefined, arg?: number): 
   if (nread > 0) r.onData(new Uint8Array(buf!, b.state[b.kArrayBufferOffset], nread));
   else if (nread === UV_EOF) r.onEnd();
   else if (nread < 0) r.onError(failure(errname(nread)));
+}
+
+type WriteReq = Req & { done?: (err: Failure | null) => void };
+
+// One oncomplete for every write (`this` is the request, on both runtimes): no closure per write.
+function afterWrite(this: WriteReq, status: number): void {
+  const done = this.done;
+  this.chunks = undefined;
+  this.done = undefined;
+  done?.(status < 0 ? failure(errname(status)) : null);
 }
 
 export class UvConnection implements Connection {
@@ -58,16 +68,14 @@ export class UvConnection implements Connection {
       return;
     }
     const b = this.d.b;
-    const req = new b.WriteWrap();
+    const req: WriteReq = new b.WriteWrap();
     req.handle = this.handle;
     req.async = false;
     // Both runtimes write later straight from the chunks' memory: the request keeps them alive
     // (nothing else may: the core's strings became Buffers only it referenced).
     req.chunks = chunks;
-    req.oncomplete = ((status: number) => {
-      req.chunks = undefined;
-      done(status < 0 ? failure(errname(status)) : null);
-    }) as never;
+    req.done = done;
+    req.oncomplete = afterWrite as never;
     let err: number;
     try {
       err = chunks.length === 1 ? this.handle.writeBuffer(req, chunks[0]) : this.handle.writev(req, chunks, true);
@@ -80,6 +88,7 @@ export class UvConnection implements Connection {
     } else if (!b.state[b.kLastWriteWasAsync]) {
       // Written at once: no oncomplete follows.
       req.chunks = undefined;
+      req.done = undefined;
       done(null);
     }
   }
