@@ -4,13 +4,24 @@
 import process from 'node:process';
 import type { Transport } from '../src/transport.ts';
 import { transport as deno } from './deno.ts';
+import { transport as denoCompat } from './deno-compat.ts';
 import { transport as bun } from './bun.ts';
 import { transport as node } from './node.ts';
 import { transport as nodeNet } from './node-net.ts';
 
 function pick(): Transport {
   const g = globalThis as { Deno?: unknown; Bun?: unknown };
-  if (typeof g.Deno !== 'undefined') return deno;
+  if (typeof g.Deno !== 'undefined') {
+    // Deno's node-compat handles (what its own node:net runs on) do all that Deno.connect/listen
+    // do and more (docs/deno-backends.md); the public API is the fallback where they are missing.
+    // setTransport(transport from 'crossnet/adapters/deno') picks the public API explicitly.
+    try {
+      denoCompat.ready?.();
+      return denoCompat;
+    } catch {
+      return deno;
+    }
+  }
   if (typeof g.Bun !== 'undefined') return bun;
   try {
     node.ready?.();

@@ -45,7 +45,9 @@ async function loadWorkloads() {
     ]);
     return workloads(net.default, sockets);
   }
-  const { workloads } = await import('./workloads-net.mjs');
+  const { workloads: netWorkloads } = await import('./workloads-net.mjs');
+  // The idle-connections workload (bench/workloads-idle.mjs) next to the five.
+  const workloads = async (net) => ({ ...netWorkloads(net), idle: (await import('./workloads-idle.mjs')).idleWorkload(net) });
   if (job.impl === 'node:net') return workloads((await import('node:net')).default);
   if (job.impl === 'crossnet') {
     const mod = await import('../dist/index.mjs');
@@ -73,9 +75,9 @@ try {
   const workloads = await loadWorkloads();
   const run = workloads[job.workload];
   if (!run) throw new Error(`unknown workload ${job.workload}`);
-  const { value, unit } = await run(job.params);
+  const { value, unit, ...extra } = await run(job.params);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`bad measurement ${value}`);
-  finish({ ok: true, value, unit }, 0);
+  finish({ ok: true, value, unit, ...extra }, 0);
 } catch (err) {
   fail(err);
 }

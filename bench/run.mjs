@@ -1,6 +1,6 @@
 // Benchmarks crossnet against each runtime's own node:net and its raw socket API. Usage:
 //   node bench/run.mjs [--quick] [--reps N] [--runtimes node,deno,bun] [--impls crossnet,node:net,raw,sockets]
-//                      [--workloads throughput,pingpong,connect-seq,connect-c50,fanout]
+//                      [--workloads throughput,pingpong,connect-seq,connect-c50,fanout,idle]
 // Each measurement runs in its own child process (so peak RSS is per measurement), one at a time,
 // interleaved: rep 1 of every combination, then rep 2, … Prints a Markdown table of medians and
 // ratios, and writes JSON + Markdown to bench/results/ and the Markdown to bench/RESULTS.md.
@@ -23,7 +23,11 @@ const IMPLS = ['crossnet', 'node:net', 'raw', 'sockets'];
 // `sockets`: crossnet/sockets (WinterTC Sockets API, Web Streams) clients against crossnet net
 // servers, for the workloads below only; its ratio to `crossnet` is the Web-Streams layer's cost.
 const SOCKETS_WORKLOADS = ['throughput', 'pingpong'];
-const supports = (impl, workload) => impl !== 'sockets' || SOCKETS_WORKLOADS.includes(workload);
+// `idle` (bench/workloads-idle.mjs): memory per idle connection pair, net API only; lower is better.
+const NET_ONLY = ['idle'];
+const LOWER_IS_BETTER = new Set(['idle']);
+const supports = (impl, workload) => (impl !== 'sockets' || SOCKETS_WORKLOADS.includes(workload))
+  && (!NET_ONLY.includes(workload) || impl === 'crossnet' || impl === 'node:net');
 const MiB = 1024 * 1024;
 
 // Workload sizes. quick keeps all 51 combinations × 5 reps well under 2 minutes on 2 cores.
@@ -34,6 +38,7 @@ const PARAMS = {
     'connect-seq': { count: 1000, warmup: 50, concurrency: 1 },
     'connect-c50': { count: 1000, warmup: 100, concurrency: 50 },
     fanout: { size: 64, connections: 200, warmupMs: 50, durationMs: 200 },
+    idle: { count: 8000, warmup: 200, concurrency: 64 },
   },
   full: {
     throughput: { bytes: 2048 * MiB, warmupBytes: 64 * MiB, chunk: 64 * 1024 },
@@ -41,6 +46,7 @@ const PARAMS = {
     'connect-seq': { count: 2000, warmup: 200, concurrency: 1 },
     'connect-c50': { count: 2000, warmup: 200, concurrency: 50 },
     fanout: { size: 64, connections: 200, warmupMs: 300, durationMs: 2000 },
+    idle: { count: 8000, warmup: 500, concurrency: 64 },
   },
 };
 const WORKLOADS = Object.keys(PARAMS.full);
@@ -162,6 +168,7 @@ function summarize(measurements) {
       min: values.length ? Math.min(...values) : null,
       max: values.length ? Math.max(...values) : null,
       peakRssMiB: rss.length ? median(rss) : null,
+      openMs: ok.some((m) => typeof m.openMs === 'number') ? median(ok.map((m) => m.openMs)) : null,
       errors: [...new Set(mine.filter((m) => !m.ok).map((m) => m.error))],
     });
   }
@@ -177,6 +184,7 @@ function summarize(measurements) {
       crossnetFailed: Boolean(cn && cn.median == null && cn.errors.length),
       vsNodeNet: ratio(cn, nn, 'median'),
       vsRaw: ratio(cn, raw, 'median'),
+      openVsNodeNet: ratio(cn, nn, 'openMs'),
       rssVsNodeNet: ratio(cn, nn, 'peakRssMiB'),
       targetVsNodeNet: TARGET.vsNodeNet,
       targetVsRaw: TARGET.vsRaw[workload],
@@ -220,6 +228,7 @@ function markdown(meta, summary) {
     'connect-seq': () => `${p['connect-seq'].count} connections one at a time (after ${p['connect-seq'].warmup} warmup on another port), each client end → server end → close`,
     'connect-c50': () => `${p['connect-c50'].count} connections, ${p['connect-c50'].concurrency} in flight (after ${p['connect-c50'].warmup} warmup on another port), same close sequence`,
     fanout: () => `${p.fanout.connections} connections each doing ${p.fanout.size}-byte round trips concurrently for ${p.fanout.durationMs} ms after ${p.fanout.warmupMs} ms warmup; total round trips/s`,
+    idle: () => `${p.idle.count} connection pairs held open (client and server end, one 1-byte ping echoed each), opened ${p.idle.concurrency} at a time after ${p.idle.warmup} warmup pairs; resident memory per pair after forced GCs (lower is better), and the time to open them`,
   };
   for (const w of meta.workloads) lines.push(`- **${w}**: ${desc[w]()}.`);
   lines.push('', 'Implementations: `crossnet` (dist/index.mjs), `node:net` (the runtime\'s own, same workload code), ' +
@@ -235,7 +244,8 @@ function markdown(meta, summary) {
     const partial = r.okReps < r.reps ? ` (${r.okReps}/${r.reps} ok)` : '';
     const med = r.median == null ? 'error' : `${fmt(r.median)}${partial}`;
     const range = r.median == null ? '' : `${fmt(r.min)} – ${fmt(r.max)}`;
-    lines.push(`| ${r.runtime} | ${r.workload} | ${r.impl} | ${med} | ${range} | ${r.unit ?? ''} | ${fmt(r.peakRssMiB)} |`);
+    const unit = r.openMs == null ? r.unit ?? '' : `${r.unit} (open: ${fmt(r.openMs)} ms)`;
+    lines.push(`| ${r.runtime} | ${r.workload} | ${r.impl} | ${med} | ${range} | ${unit} | ${fmt(r.peakRssMiB)} |`);
   }
   if (impls.includes('crossnet')) {
     lines.push('', '## crossnet against the targets (ratios of medians; ✓ target met, ✗ not met)', '');
@@ -243,6 +253,10 @@ function markdown(meta, summary) {
     lines.push('| --- | --- | ---: | ---: | ---: |');
     for (const q of summary.ratios) {
       const cell = (x, target, higher) => (x == null && q.crossnetFailed ? 'error' : judged(x, target, higher));
+      if (LOWER_IS_BETTER.has(q.workload)) {
+        lines.push(`| ${q.runtime} | ${q.workload} | memory per pair ${cell(q.vsNodeNet, 1, false)} (≤ 1.00); time to open ${cell(q.openVsNodeNet, 1, false)} (≤ 1.00) | — | ${cell(q.rssVsNodeNet, q.targetRssVsNodeNet, false)} |`);
+        continue;
+      }
       lines.push(`| ${q.runtime} | ${q.workload} | ${cell(q.vsNodeNet, q.targetVsNodeNet)} | ` +
         `${cell(q.vsRaw, q.targetVsRaw)} (≥ ${q.targetVsRaw.toFixed(2)}) | ${cell(q.rssVsNodeNet, q.targetRssVsNodeNet, false)} |`);
     }

@@ -53,7 +53,7 @@ export function judge(ran) {
   for (const [k, t] of tests) {
     for (const [name, col] of cols) {
       const r = col.byKey.get(k);
-      const required = col.impl === 'crossnet' || col.runtime === 'node' || col.ref;
+      const required = col.impl.startsWith('crossnet') || col.runtime === 'node' || col.ref;
       if (!required) {
         if (!r || r.status !== 'pass') builtinDiffs++;
         continue;
@@ -93,6 +93,7 @@ export function renderMatrix(ran, verdict) {
   // crossnet on each reference Node, newest first; their node:net judges the `since` tests.
   for (const col of ran) if (col.ref && col.impl !== 'builtin') order.push(`${col.runtime}/${col.impl}`);
   order.push('node/crossnet+node-net');
+  order.push('deno/crossnet+deno');
   const head = order.map((c) => {
     const col = cols.get(c);
     const [rt, impl] = c.split('/');

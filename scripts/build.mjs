@@ -22,6 +22,7 @@ export const entries = {
   'adapters/node': 'adapters/node.ts',
   'adapters/node-net': 'adapters/node-net.ts',
   'adapters/deno': 'adapters/deno.ts',
+  'adapters/deno-compat': 'adapters/deno-compat.ts',
   'adapters/bun': 'adapters/bun.ts',
   sockets: 'src/sockets.ts',
 };

@@ -28,6 +28,7 @@ const steps = [
   ['contract: node', node, '--expose-gc', 'test/contract.mjs'],
   ['contract: node-net', node, '--expose-gc', 'test/contract.mjs', { CROSSNET_ADAPTER: 'node-net' }],
   ['contract: deno', ...deno, '--v8-flags=--expose-gc', 'test/contract.mjs'],
+  ['contract: deno (Deno.connect adapter)', ...deno, '--v8-flags=--expose-gc', 'test/contract.mjs', { CROSSNET_ADAPTER: 'deno' }],
   ['contract: bun', ...bun, 'test/contract.mjs'],
   ['contract: deno details', ...deno, 'test/contract-deno.mjs'],
   ['contract: bun details', ...bun, 'test/contract-bun.mjs'],

@@ -48,9 +48,11 @@ export class Socket {
     this.#api = api;
     this.#s = settings;
     this.#secure = plan.kind === 'upgrade' || settings.secureTransport === 'on';
+    // Over TLS the connection below is held too: Deno's node:tls loses the peer's FIN when it reaches
+    // a paused TLS socket (with Deno's own node:net as well); held below, the FIN waits for both.
     const flow = {
-      pause: () => { this.#io?.pause(); },
-      resume: () => { this.#io?.resume(); },
+      pause: () => { this.#io?.pause(); if (this.#raw !== this.#io) this.#raw?.pause(); },
+      resume: () => { this.#io?.resume(); if (this.#raw !== this.#io) this.#raw?.resume(); },
     };
     // A cancelled readable: bytes keep being read (and dropped), so the peer's FIN is still seen.
     this.#inbox = new Inbox(flow, settings.highWaterMark, settings.bytes, () => { this.#io?.resume(); });
