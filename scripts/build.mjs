@@ -12,6 +12,7 @@ import { generateDtsBundle } from 'dts-bundle-generator';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { coreInstance } from './build-testing.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -24,6 +25,8 @@ export const entries = {
   'adapters/deno': 'adapters/deno.ts',
   'adapters/bun': 'adapters/bun.ts',
   sockets: 'src/sockets.ts',
+  testing: 'src/testing.ts',
+  'adapters/memory': 'adapters/memory.ts',
 };
 
 /**
@@ -80,7 +83,7 @@ await build({
   target: 'es2022',
   // Runtime modules are the runtime's; nothing from node_modules is bundled.
   external: ['bun:*'],
-  plugins: [builtinsOnDemand],
+  plugins: [builtinsOnDemand, coreInstance(root)],
   // Class fields as assignments, as tsc emits them (useDefineForClassFields: false).
   tsconfig: join(root, 'tsconfig.json'),
   legalComments: 'none',
