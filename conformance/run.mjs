@@ -42,6 +42,8 @@ const columns = [];
 for (const runtime of runtimes) if (!refNames.includes(runtime)) for (const impl of impls) columns.push({ runtime, impl });
 // crossnet over the node:net fallback adapter (used where Node has no process.binding) is required too.
 if (runtimes.includes('node') && impls.includes('crossnet')) columns.push({ runtime: 'node', impl: 'crossnet+node-net' });
+// crossnet over a simulated network (crossnet/testing's createNetwork().net), on each runtime.
+if (impls.includes('crossnet')) for (const runtime of runtimes) if (!refNames.includes(runtime)) columns.push({ runtime, impl: 'crossnet+memory' });
 // Behaviour newer than the machine's Node is checked against newer Nodes' own node:net, and
 // crossnet must hold on those Nodes too (its adapter then uses libuv features Node 20 lacks).
 for (const ref of refs) for (const impl of impls) columns.push({ runtime: ref.name, impl, ref: true });

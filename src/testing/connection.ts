@@ -16,6 +16,9 @@ export interface Wire {
   readonly receiveBufferSize: number;
   /** The end is closed: release its port. */
   released(end: MemoryEnd): void;
+  /** While something is ref()ed, the process stays alive. */
+  hold(who: object): void;
+  release(who: object): void;
 }
 
 /** A byte fault on one direction: after `after` more bytes, reset, close (FIN) or stall. */
@@ -250,7 +253,9 @@ export class MemoryEnd implements Connection {
     private readonly remote: Endpoint | undefined,
     readonly isClient: boolean,
     private readonly wire: Wire,
-  ) {}
+  ) {
+    wire.hold(this);
+  }
 
   static pair(kind: 'tcp' | 'ipc', wire: Wire, client: [Endpoint | undefined, Endpoint | undefined], server: [Endpoint | undefined, Endpoint | undefined]): [MemoryEnd, MemoryEnd] {
     const c = new MemoryEnd(kind, client[0], client[1], true, wire);
@@ -320,6 +325,7 @@ export class MemoryEnd implements Connection {
     this.inboxBytes = 0;
     this.deliverTimer?.();
     this.deliverTimer = null;
+    this.wire.release(this);
     this.wire.released(this);
   }
 
@@ -398,8 +404,15 @@ export class MemoryEnd implements Connection {
   setKeepAlive(enable: boolean, delaySeconds: number): void { this.keepAlive = [enable, delaySeconds]; }
   setTypeOfService(tos: number): void { this.tos = tos; }
   getTypeOfService(): number { return this.tos; }
-  ref(): void { this.refed = true; }
-  unref(): void { this.refed = false; }
+  ref(): void {
+    this.refed = true;
+    if (!this.closed) this.wire.hold(this);
+  }
+
+  unref(): void {
+    this.refed = false;
+    this.wire.release(this);
+  }
   localEndpoint(): Endpoint | undefined { return this.local; }
   remoteEndpoint(): Endpoint | undefined { return this.remote; }
 

@@ -3,6 +3,7 @@
 // Node's does (`getaddrinfo ENOTFOUND name`); IP literals answer themselves.
 import process from 'node:process';
 import { isIP } from '../ip.ts';
+import { invalidArgValue } from '../errors.ts';
 import { schedule } from './clock.ts';
 
 type Entry = { address: string; family: 4 | 6 };
@@ -25,6 +26,9 @@ export function networkDns(hosts: Map<string, string[]>): object {
     if (typeof options === 'function') cb = options as Callback;
     else if (typeof options === 'number') opts = { family: options };
     else if (options && typeof options === 'object') opts = options as Record<string, unknown>;
+    // As Node's dns.lookup: flags other than ADDRCONFIG, ALL and V4MAPPED throw at once.
+    const flags = (real.ADDRCONFIG as number) | (real.ALL as number) | (real.V4MAPPED as number);
+    if (typeof opts.hints === 'number' && opts.hints !== 0 && (opts.hints & ~flags)) throw invalidArgValue('hints', opts.hints);
     const fam = opts.family === 'IPv4' ? 4 : opts.family === 'IPv6' ? 6 : Number(opts.family ?? 0);
     let entries: Entry[];
     const literal = isIP(hostname);

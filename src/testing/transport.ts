@@ -12,6 +12,7 @@ import { hits, type Fault } from './faults.ts';
 import type { Resolved } from './options.ts';
 import type { Random } from './random.ts';
 import { schedule } from './clock.ts';
+import { KeepAlive } from './keepalive.ts';
 
 /** What the in-memory transport can do; false only where the feature is the OS's own (files, descriptors, IP headers). */
 export const MEMORY_CAPABILITIES: Capabilities = Object.freeze({
@@ -67,6 +68,7 @@ export class MemoryTransport implements Transport {
   readonly faults: Fault[] = [];
   private readonly ends = new Map<MemoryEnd, Binding>();
   readonly wire: Wire;
+  private readonly alive = new KeepAlive();
 
   constructor(private readonly options: Resolved, private readonly random: Random) {
     const [lo, hi] = options.latency;
@@ -78,6 +80,8 @@ export class MemoryTransport implements Transport {
       sendBufferSize: options.sendBufferSize,
       receiveBufferSize: options.receiveBufferSize,
       released: (end) => this.release(end),
+      hold: (who) => this.alive.hold(who),
+      release: (who) => this.alive.release(who),
     };
   }
 
@@ -162,12 +166,14 @@ export class MemoryTransport implements Transport {
           listener.closed = true;
           self.listeners.splice(self.listeners.indexOf(listener), 1);
           self.unbind(binding, path);
+          self.alive.release(listener);
         }
         if (done) schedule(done, 0, true);
       },
-      ref() {},
-      unref() {},
+      ref() { if (!listener.closed) self.alive.hold(listener); },
+      unref() { self.alive.release(listener); },
     };
+    this.alive.hold(listener);
     this.listeners.push(listener);
     if (path !== undefined) this.paths.set(path, listener);
     return listener;
@@ -189,9 +195,14 @@ export class MemoryTransport implements Transport {
     let timer: (() => void) | null = null;
     const wire = this.wire;
     const after = (fn: () => void, ms: number): void => { timer = schedule(() => { timer = null; if (!cancelled) fn(); }, ms, true); };
+    // done() settles the connect: it no longer holds the process (the connection does, if any).
+    const settle = <A extends unknown[]>(f: (...a: A) => void) => (...a: A): void => { this.alive.release(pending); f(...a); };
+    done = settle(done);
     const fail = (code: string, syscall?: string): void => after(() => done(failure(code, syscall)), 0);
     let conn: MemoryEnd | null = null;
-    const pending: PendingConnect = { cancel() { cancelled = true; timer?.(); conn?.close(); } };
+    const alive = this.alive;
+    const pending: PendingConnect = { cancel() { cancelled = true; timer?.(); conn?.close(); alive.release(pending); } };
+    alive.hold(pending);
     // The SYN-ACK comes back one latency after the listener took the connection.
     const established = (c: MemoryEnd): void => { conn = c; after(() => { conn = null; done(null, c); }, wire.latency()); };
 
