@@ -65,7 +65,7 @@ class Flow {
   }
 
   shutdown(done: (err: Failure | null) => void): void {
-    if (this.finQueued || this.dead) { later(() => done(null)); return; }
+    if (this.finQueued || this.finSent || this.dead) { later(() => done(null)); return; }
     this.finQueued = true;
     this.finDone = done;
     this.pump();

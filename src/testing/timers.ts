@@ -5,11 +5,12 @@ import process from 'node:process';
 
 type Fn = (...args: unknown[]) => unknown;
 const NAMES = ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval'] as const;
+const g = globalThis as unknown as Record<string, Fn | undefined>;
+// The globals as this module found them: a later replacement is a fake-timer library's.
+const original = Object.fromEntries(NAMES.map((n) => [n, g[n]]));
 
 export function lateTimers(): Record<string, Fn> {
   const real = process.getBuiltinModule('node:timers') as unknown as Record<string, Fn>;
-  const g = globalThis as unknown as Record<string, Fn | undefined>;
-  const original = Object.fromEntries(NAMES.map((n) => [n, g[n]]));
   const out: Record<string, Fn> = Object.create(real);
   for (const n of NAMES) {
     out[n] = (...args: unknown[]) => {
