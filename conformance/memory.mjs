@@ -13,8 +13,9 @@ export async function memoryNet() {
   const { createNetwork } = await import('../dist/testing.mjs');
   const localhost = await new Promise((resolve) => dns.lookup('localhost', { all: true }, (err, list) =>
     resolve(err ? ['127.0.0.1'] : list.map((e) => e.address))));
-  const seed = Number(process.env.CROSSNET_SEED ?? 1);
-  network = createNetwork({ seed, hosts: { localhost } });
+  // CROSSNET_MEMORY: more network options as JSON (test/integrity-all.mjs: latency and chunking).
+  const extra = JSON.parse(process.env.CROSSNET_MEMORY ?? '{}');
+  network = createNetwork({ seed: 1, ...extra, hosts: { localhost } });
   return network.net;
 }
 
