@@ -28,7 +28,9 @@ interface Segment { data: Uint8Array[]; bytes: number; at: number; fin?: boolean
 interface PendingWrite { end: number; done: (err: Failure | null) => void }
 
 const MSS = 65536;
-const later = (fn: () => void): void => queueMicrotask(fn);
+// A promise job, not queueMicrotask: fake-timer libraries may replace queueMicrotask, never promises.
+const resolved = Promise.resolve();
+const later = (fn: () => void): void => { void resolved.then(fn); };
 
 class Flow {
   private outbox: Uint8Array[] = [];
