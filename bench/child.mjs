@@ -47,6 +47,7 @@ async function loadWorkloads() {
   }
   const { workloads } = await import('./workloads-net.mjs');
   if (job.impl === 'node:net') return workloads((await import('node:net')).default);
+  if (job.impl === 'memory') return workloads((await import('../dist/testing.mjs')).createNetwork().net);
   if (job.impl === 'crossnet') {
     const mod = await import('../dist/index.mjs');
     if (!mod.default || typeof mod.default.createServer !== 'function') {

@@ -3,8 +3,8 @@
 // (`instantiateCore(builtins)`) that the testing entry calls per network. Inside it every `node:*`
 // import asks `builtins(id)`, through which a network hands its core its own `node:dns` (the
 // network's host table) and late-bound `node:timers` (fake timers work). The OS adapters are left
-// out: a network's core has no other transport. Used by scripts/build.mjs as an esbuild plugin
-// that puts this function where src/testing/instance.ts is imported.
+// out: a network's core has no other transport. scripts/build.mjs calls buildTesting() after its
+// main pass; the other entries' output stays byte for byte what it was without crossnet/testing.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,8 +61,33 @@ async function coreFactory(root) {
   return `export function instantiateCore(__builtin) {\n${out.outputFiles[0].text}\nreturn __core;\n}\n`;
 }
 
-/** esbuild plugin for the main build: src/testing/instance.ts becomes the generated factory. */
-export function coreInstance(root) {
+/** The entries built here rather than in the main pass. */
+export const TESTING_ENTRIES = ['testing', 'adapters/memory'];
+
+/**
+ * Bundle the testing entries in their own esbuild pass (their shared code split into
+ * dist/chunks/testing-*), so adding them changes nothing in the other entries' output.
+ */
+export async function buildTesting(root, dist, entries, builtinsOnDemand) {
+  await build({
+    entryPoints: Object.fromEntries(TESTING_ENTRIES.map((out) => [out, join(root, entries[out])])),
+    outdir: dist,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/testing-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    plugins: [builtinsOnDemand, coreInstance(root)],
+    tsconfig: join(root, 'tsconfig.json'),
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
+
+/** esbuild plugin: src/testing/instance.ts becomes the generated factory. */
+function coreInstance(root) {
   let code;
   return {
     name: 'core-instance',
