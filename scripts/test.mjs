@@ -23,6 +23,7 @@ const steps = [
   ['errno table and platform limits: bun', ...bun, 'test/errno.mjs'],
   ['property: wrong input through every entry point (node)', node, 'test/inputs.property.mjs'],
   ['property: wrong input through every entry point (node-net)', node, 'test/inputs.property.mjs', { CROSSNET_ADAPTER: 'node-net' }],
+  ['property: wrong input through every entry point (memory)', node, 'test/inputs.property.mjs', { CROSSNET_ADAPTER: 'memory' }],
   ['property: wrong input through every entry point (deno)', ...deno, 'test/inputs.property.mjs'],
   ['property: wrong input through every entry point (bun)', ...bun, 'test/inputs.property.mjs'],
   ['contract: node', node, '--expose-gc', 'test/contract.mjs'],

@@ -18,7 +18,7 @@ import { instantiateCore, type CoreModule } from './testing/instance.ts';
 
 export type { NetworkOptions, Range, FaultSpec };
 
-/** A fault in force; `remove()` lifts it for connects from then on. */
+/** A fault in force; `remove()` lifts it: for connects from then on, or on its connection if it has not fired (a stall resumes). */
 export interface ActiveFault {
   remove(): void;
 }
@@ -84,8 +84,7 @@ export function createNetwork(options?: NetworkOptions): Network {
           const known = end instanceof MemoryEnd || (f.connection as { destroyed?: boolean }).destroyed === true;
           throw invalidArgValue('fault.connection', f.connection, known ? 'is closed' : 'is not an open connection of this network');
         }
-        end.fault(f.from, f.kind as 'reset' | 'close' | 'stall', f.after);
-        return { remove() {} };
+        return { remove: end.fault(f.from, f.kind as 'reset' | 'close' | 'stall', f.after) };
       }
       transport.faults.push(f);
       return {

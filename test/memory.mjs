@@ -190,7 +190,7 @@ await test('close after N bytes: exactly N arrive, then FIN; stall: no more byte
   // stall the client's bytes after 10: write() returns false, 'drain' never comes while stalled.
   const c = net.connect(port, '127.0.0.1');
   await new Promise((res) => c.on('connect', res));
-  fault({ kind: 'stall', connection: c, from: 'client', after: 10 });
+  const stall = fault({ kind: 'stall', connection: c, from: 'client', after: 10 });
   let ok = true;
   for (let i = 0; i < 64 && ok; i++) ok = c.write(Buffer.alloc(1024));
   eq(ok, false, 'write() returned false');
@@ -198,6 +198,8 @@ await test('close after N bytes: exactly N arrive, then FIN; stall: no more byte
   c.on('drain', () => { drained = true; });
   await new Promise((res) => setTimeout(res, 50));
   eq(drained, false, 'no drain while stalled');
+  stall.remove(); // the bytes move again
+  await new Promise((res) => c.on('drain', res));
   c.destroy();
   for (const s of accepted) s.destroy(); // the client's FIN is stalled too: the server end stays open
   await closeServer(server);

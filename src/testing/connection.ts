@@ -73,9 +73,15 @@ class Flow {
     this.pump();
   }
 
-  setFault(kind: ByteFault['kind'], after: number): void {
-    this.fault = { kind, after, at: this.sent + after };
+  /** Install a byte fault; the function returned lifts it if it has not fired (a stall: resumes). */
+  setFault(kind: ByteFault['kind'], after: number): () => void {
+    const f = (this.fault = { kind, after, at: this.sent + after });
     this.pump();
+    return () => {
+      if (this.fault !== f) return;
+      this.fault = null;
+      this.pump();
+    };
   }
 
   /** Move what the receiver's window takes into flight; run the callbacks of writes that fit. */
@@ -419,9 +425,9 @@ export class MemoryEnd implements Connection {
   remoteEndpoint(): Endpoint | undefined { return this.remote; }
 
   /** Install a byte fault on the direction whose bytes `from` sends. */
-  fault(from: 'client' | 'server', kind: ByteFault['kind'], after: number): void {
+  fault(from: 'client' | 'server', kind: ByteFault['kind'], after: number): () => void {
     const sender = (from === 'client') === this.isClient ? this : this.peer;
-    sender.out.setFault(kind, after);
+    return sender.out.setFault(kind, after);
   }
 
   get open(): boolean { return !this.closed && !this.broken; }

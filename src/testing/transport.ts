@@ -34,6 +34,9 @@ export const MEMORY_CAPABILITIES: Capabilities = Object.freeze({
 
 const EPHEMERAL: readonly [number, number] = [32768, 60999];
 
+/** A path that names a directory whatever the file system holds ('.', '/', 'a/'): always taken. */
+const isDirectory = (path: string): boolean => /(^|\/)\.{0,2}$/.test(path);
+
 interface MemoryListener extends Listener {
   kind: 'tcp' | 'ipc';
   binding?: Binding;
@@ -134,7 +137,7 @@ export class MemoryTransport implements Transport {
 
   bind(target: BindTarget): Bound {
     if (target.kind === 'ipc') {
-      if (this.paths.has(target.path)) throw failure('EADDRINUSE');
+      if (this.paths.has(target.path) || isDirectory(target.path)) throw failure('EADDRINUSE');
       const b = new MemoryBound('ipc', undefined, target.path, this);
       this.paths.set(target.path, b);
       return b;
@@ -153,7 +156,7 @@ export class MemoryTransport implements Transport {
       binding = b.binding;
       path = b.path;
     } else if (target.kind === 'ipc') {
-      if (this.paths.has(target.path)) throw failure('EADDRINUSE');
+      if (this.paths.has(target.path) || isDirectory(target.path)) throw failure('EADDRINUSE');
       path = target.path;
     } else binding = this.take(target.address, target.port, target.ipv6Only, target.reusePort, false);
     const kind = path !== undefined ? 'ipc' : 'tcp';
@@ -214,7 +217,8 @@ export class MemoryTransport implements Transport {
       if (fault?.kind === 'refuse') { fail('ECONNREFUSED'); return pending; }
       after(() => {
         const l = this.paths.get(target.path);
-        if (!l || !('events' in l)) { done(failure(l ? 'ECONNREFUSED' : 'ENOENT')); return; }
+        // Nobody there: ENOENT for a path (no file), ECONNREFUSED for an abstract name or a directory.
+        if (!l || !('events' in l)) { done(failure(l || target.path[0] === '\0' || isDirectory(target.path) ? 'ECONNREFUSED' : 'ENOENT')); return; }
         established(this.accept(l, 'ipc', ['', ''], [target.path, target.path], undefined, { path: target.path }));
       }, wire.latency());
       return pending;
