@@ -33,6 +33,7 @@ export const MEMORY_CAPABILITIES: Capabilities = Object.freeze({
 });
 
 const EPHEMERAL: readonly [number, number] = [32768, 60999];
+const SYN_TIMEOUT = 127_000;
 
 /** A path that names a directory whatever the file system holds ('.', '/', 'a/'): always taken. */
 const isDirectory = (path: string): boolean => /(^|\/)\.{0,2}$/.test(path);
@@ -213,7 +214,7 @@ export class MemoryTransport implements Transport {
       const bound = target.bound as MemoryBound | undefined;
       if (bound) { bound.used = true; this.unbind(undefined, bound.path); }
       const fault = this.faultFor({ path: target.path }, ['refuse', 'blackhole']);
-      if (fault?.kind === 'blackhole') return pending;
+      if (fault?.kind === 'blackhole') { after(() => done(failure('ETIMEDOUT')), SYN_TIMEOUT); return pending; }
       if (fault?.kind === 'refuse') { fail('ECONNREFUSED'); return pending; }
       after(() => {
         const l = this.paths.get(target.path);
@@ -244,11 +245,13 @@ export class MemoryTransport implements Transport {
     const giveBack = (): void => { this.bindings.delete(local); };
     const cancel = pending.cancel;
     pending.cancel = () => { const owned = conn === null; cancel(); if (owned) giveBack(); };
-    const refused = (code: string): void => after(() => { giveBack(); done(failure(code)); }, wire.latency());
+    const refusedAfter = (code: string, ms: number): void => after(() => { giveBack(); done(failure(code)); }, ms);
+    const refused = (code: string): void => refusedAfter(code, wire.latency());
 
     if (!this.isLocal(to)) { refused('EHOSTUNREACH'); return pending; }
     const fault = this.faultFor({ address: to, port: target.port }, ['refuse', 'blackhole']);
-    if (fault?.kind === 'blackhole') return pending;
+    // No SYN-ACK ever: Linux gives up after its SYN retries (tcp_syn_retries 6: about 127 s).
+    if (fault?.kind === 'blackhole') { refusedAfter('ETIMEDOUT', SYN_TIMEOUT); return pending; }
     if (fault?.kind === 'refuse') { refused('ECONNREFUSED'); return pending; }
 
     // SYN: one latency there; SYN-ACK (or RST): one back.
