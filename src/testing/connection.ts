@@ -169,9 +169,10 @@ class Flow {
     while (this.inflight.length && this.inflight[0].at <= t) {
       const seg = this.inflight.shift()!;
       this.inflightBytes -= seg.bytes;
-      this.to.arrive(seg, this);
+      this.to.arrive(seg);
     }
-    this.arm();
+    // A delivery above may have pumped and armed the timer already: one timer per flow.
+    if (!this.cancelTimer) this.arm();
     this.pump();
   }
 
@@ -343,7 +344,7 @@ export class MemoryEnd implements Connection {
     this.in.abort();
   }
 
-  arrive(seg: Segment, flow: Flow): void {
+  arrive(seg: Segment): void {
     if (this.closed) {
       // Bytes for a closed socket: the kernel answers with RST.
       if (seg.bytes > 0 && !this.broken) { this.broken = true; this.out.abort(); }
@@ -359,7 +360,6 @@ export class MemoryEnd implements Connection {
       for (const d of seg.data) this.inbox.push(d);
       this.inboxBytes += seg.bytes;
     }
-    void flow;
     this.deliver();
   }
 
