@@ -11,8 +11,8 @@ let failed = 0;
 const eq = (a, b, msg) => { if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`${msg}: expected ${JSON.stringify(b)}, got ${JSON.stringify(a)}`); };
 
 /** The scenario, driven by `advance(ms)`: timings of connect, data, end, and a black-holed connect's timeout. */
-async function scenario(advance) {
-  const { net, fault } = createNetwork({ latency: 100 });
+async function scenario(advance, latency = 100) {
+  const { net, fault } = createNetwork({ latency });
   const t0 = Date.now();
   const at = () => Date.now() - t0;
   const log = [];
@@ -57,6 +57,22 @@ await run('node:test mock.timers: 100 ms latency on the fake clock', async () =>
       }
     });
     eq(log, expected(201, false), 'events at fake instants');
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+await run('node:test mock.timers: latency per direction (30 ms from the client, 70 ms from the server)', async () => {
+  mock.timers.enable({ apis: ['setTimeout', 'setImmediate', 'setInterval', 'Date'] });
+  try {
+    const log = await scenario(async (ms) => {
+      for (let i = 0; i < ms; i++) {
+        mock.timers.tick(1);
+        for (let j = 0; j < 5; j++) await new Promise((r) => process.nextTick(r));
+      }
+    }, { client: 30, server: 70 });
+    // SYN 30 + SYN-ACK 70; the server's bytes, sent at its accept (30), land at 100.
+    eq(log, [['connect', 101], ['data', 'hi', 101], ['end', 101]], 'events at fake instants');
   } finally {
     mock.timers.reset();
   }

@@ -8,7 +8,8 @@ import { now, schedule } from './clock.ts';
 
 /** What a connection needs from its network. */
 export interface Wire {
-  latency(): number;
+  /** One-way delay of what `from` sends. */
+  latency(from: 'client' | 'server'): number;
   readonly bandwidth: number;
   /** The size of the next read handed to the core. */
   readSize(available: number): number;
@@ -150,7 +151,7 @@ class Flow {
     const t = now();
     const depart = Math.max(t, this.busyUntil);
     this.busyUntil = depart + (this.wire.bandwidth === Infinity ? 0 : (seg.bytes * 1000) / this.wire.bandwidth);
-    seg.at = Math.max(this.busyUntil + this.wire.latency(), this.lastArrival);
+    seg.at = Math.max(this.busyUntil + this.wire.latency(this.from.isClient ? 'client' : 'server'), this.lastArrival);
     this.lastArrival = seg.at;
     this.inflight.push(seg);
     this.inflightBytes += seg.bytes;

@@ -9,8 +9,11 @@ export type Range = number | readonly [number, number];
 export interface NetworkOptions {
   /** Seed of every random choice (latencies, chunk sizes, ports): the same seed, the same run. Default 1. */
   seed?: number;
-  /** One-way delay of each direction in ms, fixed or a range drawn per segment. Default 0. */
-  latency?: Range;
+  /**
+   * One-way delay in ms, fixed or a range drawn per segment, for both directions or per direction:
+   * `{ client, server }` (what the connecting side sends, what the accepting side sends). Default 0.
+   */
+  latency?: Range | { client?: Range; server?: Range };
   /** Bytes per second in each direction of each connection. Default unlimited. */
   bandwidth?: number;
   /** Deliver reads in chunks of this many bytes (fixed or a range), regardless of write boundaries. */
@@ -25,7 +28,7 @@ export interface NetworkOptions {
 
 export interface Resolved {
   seed: number;
-  latency: readonly [number, number];
+  latency: { client: readonly [number, number]; server: readonly [number, number] };
   bandwidth: number;
   chunkSize: readonly [number, number] | null;
   sendBufferSize: number;
@@ -65,6 +68,20 @@ export function hostAddresses(name: string, value: unknown): string[] {
   return [...list] as string[];
 }
 
+function latencies(value: unknown): Resolved['latency'] {
+  if (value === undefined) return { client: [0, 0], server: [0, 0] };
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const v = value as Record<string, unknown>;
+    for (const k of Object.keys(v)) if (k !== 'client' && k !== 'server') throw invalidArgValue(`options.latency.${k}`, v[k], "is not a direction ('client' or 'server')");
+    return {
+      client: v.client === undefined ? [0, 0] : range(v.client, 'options.latency.client', 0, false),
+      server: v.server === undefined ? [0, 0] : range(v.server, 'options.latency.server', 0, false),
+    };
+  }
+  const both = range(value, 'options.latency', 0, false);
+  return { client: both, server: both };
+}
+
 export function resolveOptions(options: unknown): Resolved {
   if (options === undefined) options = {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw invalidArgType('options', 'object', options);
@@ -90,7 +107,7 @@ export function resolveOptions(options: unknown): Resolved {
   }
   return {
     seed,
-    latency: o.latency === undefined ? [0, 0] : range(o.latency, 'options.latency', 0, false),
+    latency: latencies(o.latency),
     bandwidth,
     chunkSize: o.chunkSize === undefined ? null : range(o.chunkSize, 'options.chunkSize', 1, true),
     sendBufferSize: o.sendBufferSize === undefined ? 65536 : positiveInt(o.sendBufferSize, 'options.sendBufferSize'),

@@ -75,10 +75,10 @@ export class MemoryTransport implements Transport {
   private readonly alive = new KeepAlive();
 
   constructor(private readonly options: Resolved, private readonly random: Random) {
-    const [lo, hi] = options.latency;
+    const draw = ([lo, hi]: readonly [number, number]): number => (hi > lo ? random.between(lo, hi) : lo);
     const chunk = options.chunkSize;
     this.wire = {
-      latency: () => (hi > lo ? random.between(lo, hi) : lo),
+      latency: (from) => draw(options.latency[from]),
       bandwidth: options.bandwidth,
       readSize: (available) => (chunk ? random.int(chunk[0], chunk[1]) : Math.min(available, 65536)),
       sendBufferSize: options.sendBufferSize,
@@ -208,7 +208,7 @@ export class MemoryTransport implements Transport {
     const pending: PendingConnect = { cancel() { cancelled = true; timer?.(); conn?.close(); alive.release(pending); } };
     alive.hold(pending);
     // The SYN-ACK comes back one latency after the listener took the connection.
-    const established = (c: MemoryEnd): void => { conn = c; after(() => { conn = null; done(null, c); }, wire.latency()); };
+    const established = (c: MemoryEnd): void => { conn = c; after(() => { conn = null; done(null, c); }, wire.latency('server')); };
 
     if (target.kind === 'ipc') {
       const bound = target.bound as MemoryBound | undefined;
@@ -221,7 +221,7 @@ export class MemoryTransport implements Transport {
         // Nobody there: ENOENT for a path (no file), ECONNREFUSED for an abstract name or a directory.
         if (!l || !('events' in l)) { done(failure(l || target.path[0] === '\0' || isDirectory(target.path) ? 'ECONNREFUSED' : 'ENOENT')); return; }
         established(this.accept(l, 'ipc', ['', ''], [target.path, target.path], undefined, { path: target.path }));
-      }, wire.latency());
+      }, wire.latency('client'));
       return pending;
     }
 
@@ -246,13 +246,14 @@ export class MemoryTransport implements Transport {
     const cancel = pending.cancel;
     pending.cancel = () => { const owned = conn === null; cancel(); if (owned) giveBack(); };
     const refusedAfter = (code: string, ms: number): void => after(() => { giveBack(); done(failure(code)); }, ms);
-    const refused = (code: string): void => refusedAfter(code, wire.latency());
+    // The RST (or ICMP) comes back from the server's side.
+    const refused = (code: string): void => refusedAfter(code, wire.latency('server'));
 
     if (!this.isLocal(to)) { refused('EHOSTUNREACH'); return pending; }
     const fault = this.faultFor({ address: to, port: target.port }, ['refuse', 'blackhole']);
     // No SYN-ACK ever: Linux gives up after its SYN retries (tcp_syn_retries 6: about 127 s).
     if (fault?.kind === 'blackhole') { refusedAfter('ETIMEDOUT', SYN_TIMEOUT); return pending; }
-    if (fault?.kind === 'refuse') { refused('ECONNREFUSED'); return pending; }
+    if (fault?.kind === 'refuse') { after(() => refused('ECONNREFUSED'), wire.latency('client')); return pending; }
 
     // SYN: one latency there; SYN-ACK (or RST): one back.
     after(() => {
@@ -264,7 +265,7 @@ export class MemoryTransport implements Transport {
       const dual = family(l.binding!.address) === 'IPv6' && remoteEp.family === 'IPv4';
       established(this.accept(l, 'tcp', [localEp, remoteEp], dual ? [mapped(remoteEp), mapped(localEp)] : [remoteEp, localEp], local,
         { address: to, port: target.port }));
-    }, wire.latency());
+    }, wire.latency('client'));
     return pending;
 
   }
