@@ -115,9 +115,8 @@ export function renderMatrix(ran, verdict) {
     const pass = [...tests.keys()].filter((k) => col.byKey.get(k)?.status === 'pass').length;
     const viaRef = [...tests].filter(([k, t]) => cell(col, k, t, refs).startsWith('✓ (')).length;
     const na = [...tests.keys()].filter((k) => col.byKey.get(k)?.notes?.some((n) => n.startsWith('n/a'))).length;
-    const note = (viaRef ? ` (${viaRef} of them newer than Node ${col.env?.version}: ✓ on Node ${versions(refs)})` : '')
-      + (na ? ` (${na} of them n/a)` : '');
-    lines.push(`| ${head[i]} | ${pass} | ${tests.size - pass}${note} |`);
+    const note = viaRef ? ` (${viaRef} of them newer than Node ${col.env?.version}: ✓ on Node ${versions(refs)})` : '';
+    lines.push(`| ${head[i]} | ${pass}${na ? ` (${na} of them n/a)` : ''} | ${tests.size - pass}${note} |`);
   }
   lines.push('', `Required cells: ${verdict.passed} passed, ${verdict.failed} failed.`, '');
   lines.push(`| test | ${head.join(' | ')} |`);
