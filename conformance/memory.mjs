@@ -30,6 +30,7 @@ const CAPABILITIES = {
   'kernel state': "the test reads the kernel's view of the socket (/proc/net/tcp)",
   'OS servers': "the fixture server is node:http's or node:tls's, which listen on the OS network",
   'one process': "the child process has a network of its own: it cannot reach this process's servers",
+  sandbox: "the runtime's network permissions govern OS sockets; a simulated network opens none",
 };
 const NOT_APPLICABLE = [
   ['ipc', 'ipc: listen(path, cb) creates a socket file', 'socket files'],
@@ -51,6 +52,7 @@ const NOT_APPLICABLE = [
   ['sockets', 'crossnet/sockets startTls()', 'OS servers'],
   ['sockets', "crossnet/sockets socket.readable: the peer's reset (RST)", 'OS servers'],
   ['socket-child', '', 'one process'],
+  ['permissions', '', 'sandbox'], // main's permissions.test.mjs (Deno's --allow-net grants)
 ];
 
 /** The reason a test does not apply to the memory column (`capability: why`), or undefined. */
