@@ -49,6 +49,7 @@ async function loadWorkloads() {
   // The idle-connections workload (bench/workloads-idle.mjs) next to the five.
   const workloads = async (net) => ({ ...netWorkloads(net), idle: (await import('./workloads-idle.mjs')).idleWorkload(net) });
   if (job.impl === 'node:net') return workloads((await import('node:net')).default);
+  if (job.impl === 'memory') return workloads((await import('../dist/testing.mjs')).createNetwork().net);
   if (job.impl === 'crossnet') {
     const mod = await import('../dist/index.mjs');
     if (!mod.default || typeof mod.default.createServer !== 'function') {

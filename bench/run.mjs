@@ -19,7 +19,10 @@ const RUNTIMES = {
   deno: [bin('deno'), ['run', '-A', '--quiet']],
   bun: [bin('bun'), []],
 };
-const IMPLS = ['crossnet', 'node:net', 'raw', 'sockets'];
+const IMPLS = ['crossnet', 'node:net', 'raw', 'sockets', 'memory'];
+// `memory`: crossnet over a simulated network (crossnet/testing), for reference: the core's own
+// cost without syscalls. Not run by default (--impls …,memory).
+const DEFAULT_IMPLS = IMPLS.filter((i) => i !== 'memory');
 // `sockets`: crossnet/sockets (WinterTC Sockets API, Web Streams) clients against crossnet net
 // servers, for the workloads below only; its ratio to `crossnet` is the Web-Streams layer's cost.
 const SOCKETS_WORKLOADS = ['throughput', 'pingpong'];
@@ -79,7 +82,7 @@ if (!Number.isInteger(reps) || reps < 1 || reps > 100) {
   process.exit(2);
 }
 const runtimes = list('--runtimes', Object.keys(RUNTIMES));
-const impls = list('--impls', IMPLS);
+const impls = option('--impls') ? list('--impls', IMPLS) : DEFAULT_IMPLS;
 const workloads = list('--workloads', WORKLOADS);
 const params = PARAMS[mode];
 // The watchdog kills a child that has not exited by then; the child reports itself a bit earlier.

@@ -8,8 +8,10 @@ const impl = choice === 'builtin' ? 'builtin' : 'crossnet';
 const runtime = typeof globalThis.Deno !== 'undefined' ? 'deno'
   : typeof globalThis.Bun !== 'undefined' ? 'bun' : 'node';
 
-const mod = impl === 'builtin' ? await import('node:net') : await import('../dist/index.mjs');
-if (adapter) mod.setTransport((await import(`../dist/adapters/${adapter}.mjs`)).transport);
+// crossnet+memory: a simulated network's own net module (crossnet/testing), see memory.mjs.
+const mod = impl === 'builtin' ? await import('node:net')
+  : adapter === 'memory' ? await (await import('./memory.mjs')).memoryNet() : await import('../dist/index.mjs');
+if (adapter && adapter !== 'memory') mod.setTransport((await import(`../dist/adapters/${adapter}.mjs`)).transport);
 
 /** The module under test (default export of node:net or crossnet). */
 export const net = mod.default ?? mod;

@@ -44,6 +44,8 @@ for (const runtime of runtimes) if (!refNames.includes(runtime)) for (const impl
 if (runtimes.includes('node') && impls.includes('crossnet')) columns.push({ runtime: 'node', impl: 'crossnet+node-net' });
 // On Deno crossnet runs over Deno's node-compat handles; its Deno.connect/listen adapter (the public API) is kept and required too.
 if (runtimes.includes('deno') && impls.includes('crossnet')) columns.push({ runtime: 'deno', impl: 'crossnet+deno' });
+// crossnet over a simulated network (crossnet/testing's createNetwork().net), on each runtime.
+if (impls.includes('crossnet')) for (const runtime of runtimes) if (!refNames.includes(runtime)) columns.push({ runtime, impl: 'crossnet+memory' });
 // Behaviour newer than the machine's Node is checked against newer Nodes' own node:net, and
 // crossnet must hold on those Nodes too (its adapter then uses libuv features Node 20 lacks).
 for (const ref of refs) for (const impl of impls) columns.push({ runtime: ref.name, impl, ref: true });

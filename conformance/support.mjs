@@ -109,6 +109,11 @@ export async function until(predicate, limit = 3000, what = 'condition') {
  * Resolves with { stop() }, which destroys the filler sockets and kills the process.
  */
 export async function stalledListener(host, port) {
+  // The memory column: the network black-holes connects to host:port instead (no process to stop).
+  if (env.adapter === 'memory') {
+    const fault = (await import('./memory.mjs')).network.fault({ kind: 'blackhole', host, port });
+    return { stop: () => fault.remove() };
+  }
   // Outside the repo: the fixture needs only node:net, and a run killed mid-test leaves no litter.
   const file = join(tmpdir(), `crossnet-stall-${process.pid}-${Date.now() % 100000}.mjs`);
   writeFileSync(file, [

@@ -37,9 +37,11 @@ const columns = [
   ['node', 'crossnet'], ['node', 'builtin'], ['node', 'crossnet+node-net'],
   ['deno', 'crossnet'], ['deno', 'builtin'],
   ['bun', 'crossnet'], ['bun', 'builtin'],
+  // crossnet over a simulated network (crossnet/testing): random latency and read chunking from the seed.
+  ['node', 'crossnet+memory'], ['deno', 'crossnet+memory'], ['bun', 'crossnet+memory'],
 ].filter(([rt, impl]) => !only || only.includes(`${rt}/${impl}`));
 if (columns.length === 0) {
-  console.log(`--columns matched none of node|deno|bun / crossnet|builtin|crossnet+node-net`);
+  console.log(`--columns matched none of node|deno|bun / crossnet|builtin|crossnet+node-net|crossnet+memory`);
   process.exit(2);
 }
 
@@ -50,7 +52,8 @@ function runColumn(runtime, impl, seed) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       cwd: root,
-      env: { ...process.env, CROSSNET_IMPL: impl, NO_COLOR: '1', FORCE_COLOR: '0' },
+      env: { ...process.env, CROSSNET_IMPL: impl, NO_COLOR: '1', FORCE_COLOR: '0',
+        ...(impl.endsWith('+memory') ? { CROSSNET_MEMORY: JSON.stringify({ seed, latency: [0, 2], chunkSize: [1, 16384] }) } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';
