@@ -655,6 +655,15 @@ function adopt(fd: number): Connection {
   return new UvConnection(b, deno, opened[0], opened[1]);
 }
 
+// #17: a handle Deno's node:cluster or child_process delivered (src/cluster.ts, src/handoff.ts);
+// also used by adapters/deno.ts, whose own connections are Deno.Conns.
+export function adoptHandle(handle: unknown): Connection {
+  const b = load();
+  if (handle instanceof b.TCP) return new UvConnection(b, deno, handle as Handle, 'tcp');
+  if (handle instanceof b.Pipe) return new UvConnection(b, deno, handle as Handle, 'ipc');
+  throw 'EINVAL';
+}
+
 const capabilities: Capabilities = {
   localAddress: true,
   keepAliveDelay: true,
@@ -701,6 +710,7 @@ export const transport: Transport = {
   listen,
   bind,
   adopt,
+  adoptHandle, // #17
   ready: () => { load(); },
 };
 export default transport;

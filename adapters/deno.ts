@@ -2,6 +2,8 @@
 // Nothing here touches `Deno` at module load: the file is also imported on Node and Bun.
 import type { Deno as ShimDeno } from '@deno/shim-deno';
 import process from 'node:process';
+// #17: Deno's node:cluster/child_process deliver its compat handles; the compat adapter wraps them.
+import { adoptHandle } from './deno-compat.ts';
 import { osErrnoCode } from '../src/errno.ts';
 import { sunPathSize } from '../src/platform.ts';
 import type {
@@ -993,5 +995,6 @@ export const transport: Transport = {
   connect,
   listen,
   bind,
+  adoptHandle, // #17
 };
 export default transport;

@@ -394,6 +394,14 @@ function adopt(fd: number): Connection {
   return new NetConnection(socket, socket.remoteAddress === undefined ? 'ipc' : 'tcp');
 }
 
+// #17: a libuv handle node:cluster or child_process delivered, driven through a node:net Socket.
+function adoptHandle(handle: unknown): Connection {
+  const h = handle as { getpeername?: unknown; readStart?: unknown } | null;
+  if (!h || typeof h.readStart !== 'function') throw 'EINVAL';
+  const socket = new (net().Socket)({ handle: h, allowHalfOpen: true, readable: true, writable: true } as NodeNet.SocketConstructorOpts);
+  return new NetConnection(socket, typeof h.getpeername === 'function' ? 'tcp' : 'ipc');
+}
+
 const [major, minor] = process.versions.node.split('.').map(Number);
 
 const capabilities: Capabilities = {
@@ -419,5 +427,5 @@ const capabilities: Capabilities = {
   get bindConnect() { return typeof internals().BoundSocket === 'function'; },
 };
 
-export const transport: Transport = { runtime: `Node ${process.version} (node:net fallback)`, capabilities, connect, listen, bind, adopt };
+export const transport: Transport = { runtime: `Node ${process.version} (node:net fallback)`, capabilities, connect, listen, bind, adopt, adoptHandle /* #17 */ };
 export default transport;

@@ -412,6 +412,14 @@ function adopt(fd: number): Connection {
   return new NodeConnection(opened[0], opened[1]);
 }
 
+// #17: a handle node:cluster or child_process delivered (src/cluster.ts, src/handoff.ts).
+function adoptHandle(handle: unknown): Connection {
+  const b = load();
+  if (handle instanceof b.TCP) return new NodeConnection(handle as Handle, 'tcp');
+  if (handle instanceof b.Pipe) return new NodeConnection(handle as Handle, 'ipc');
+  throw 'EINVAL';
+}
+
 const capabilities: Capabilities = {
   localAddress: true,
   keepAliveDelay: true,
@@ -434,6 +442,6 @@ const capabilities: Capabilities = {
 };
 
 export const transport: Transport = {
-  runtime: `Node ${process.version}`, capabilities, connect, listen, bind, adopt, ready: () => { load(); },
+  runtime: `Node ${process.version}`, capabilities, connect, listen, bind, adopt, adoptHandle /* #17 */, ready: () => { load(); },
 };
 export default transport;

@@ -18,6 +18,8 @@ import { listenTransport } from './guard.ts';
 import { BoundSocket, boundSocketPath, consumeBoundSocket } from './bound-socket.ts';
 import { ipcIsNamedPipe, NAMED_PIPES, sunPathSize } from './platform.ts';
 import type { Connection, Endpoint, ListenEvents, ListenTarget, Listener } from './transport.ts';
+// #17 cluster: in a node:cluster worker the primary owns the port (src/cluster.ts).
+import { isExclusive, listenInCluster, tcpQuery, type HandoffTarget } from './cluster.ts';
 
 export interface ServerOptions {
   allowHalfOpen?: boolean;
@@ -188,6 +190,8 @@ export class Server extends EventEmitter {
     this._watchSignal(options);
     if (typeof options.fd === 'number' && options.fd >= 0) {
       requireCapability('adoptFd', 'server.listen({ fd })');
+      // #17 cluster
+      if (listenInCluster(this, { address: null, port: null, addressType: null, backlog: backlogFromArgs, fd: options.fd }, false)) return this;
       this._listen2({ kind: 'fd', fd: options.fd, backlog: (backlogFromArgs || 511) }, null, null, null);
       return this;
     }
@@ -225,6 +229,8 @@ export class Server extends EventEmitter {
         this._failListen(systemError('EINVAL', 'listen', path, -1, true));
         return this;
       }
+      // #17 cluster
+      if (listenInCluster(this, { address: path, port: -1, addressType: -1, backlog, readableAll, writableAll }, isExclusive(options))) return this;
       this._listen2({ kind: 'ipc', path, backlog: backlog || 511, readableAll, writableAll }, path, -1, -1);
       return this;
     }
@@ -262,6 +268,8 @@ export class Server extends EventEmitter {
         this.emit('error', err);
         return;
       }
+      // #17 cluster
+      if (listenInCluster(this, tcpQuery(ip!, port, family!, backlog, options), isExclusive(options))) return;
       this._listen2(this._tcpTarget(ip!, port, family!, backlog, options), ip!, port, family!);
     });
     // Node's dns.lookup answers an IP literal itself, on the next tick: so on every runtime.
@@ -280,6 +288,8 @@ export class Server extends EventEmitter {
 
   /** No host: `::` (dual-stack) when IPv6 works, else `0.0.0.0`, as Node does. */
   _listenAny(port: number, backlog: number | undefined, options: Record<string, unknown>): void {
+    // #17 cluster: Node asks the primary for (null, port, 4); it then binds '::' or '0.0.0.0'.
+    if (listenInCluster(this, tcpQuery(null, port, 4, backlog, options), isExclusive(options))) return;
     this._listen2(this._tcpTarget('::', port, 6, backlog, options), '::', port, 6, (code) => {
       // Node falls back to IPv4 when binding '::' fails; libuv defers EADDRINUSE to listen(),
       // which Node does not retry (and the port is taken on IPv4 as well).
@@ -294,12 +304,12 @@ export class Server extends EventEmitter {
    * the error is emitted on the next tick. `retry` may take over a failure (returning true).
    * `_connectionKey` is Node's: address type, address and the port asked for.
    */
-  _listen2(target: ListenTarget, address: string | null, port: number | null, addressType: number | null,
+  _listen2(target: ListenTarget | HandoffTarget, address: string | null, port: number | null, addressType: number | null,
     retry?: (code: string) => boolean): void {
     const events = new ServerEvents(this, target.kind === 'ipc' ? target.path : address ?? undefined, port ?? -1);
     let listener: Listener;
     try {
-      listener = listenTransport(target, events);
+      listener = target.kind === 'handoff' ? target.listen(events) : listenTransport(target, events); // #17 handoff
     } catch (err) {
       if (typeof err !== 'string') throw err;
       const at = err.indexOf(' ');

@@ -171,6 +171,13 @@ export interface Transport {
   bind?(target: BindTarget): Bound;
   /** Wrap an existing connected descriptor (capability `adoptFd`). Throws an error code string on failure. */
   adopt?(fd: number): Connection;
+  /**
+   * Wrap a connected socket handle that the runtime's own node:cluster or child_process delivered
+   * (Node: a tcp_wrap TCP / pipe_wrap Pipe; Deno: its compat TCP / Pipe; Bun: `{ fd }`); the
+   * Connection owns it from then on. Throws an error code string for anything else. Without it,
+   * a server in a cluster worker needs `exclusive: true` and received handles stay the runtime's.
+   */
+  adoptHandle?(handle: unknown): Connection;
   /** Throws a clear Error when the runtime lacks what the adapter needs; called once when selected. */
   ready?(): void;
 }
