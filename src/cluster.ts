@@ -223,9 +223,17 @@ const OWNER_NAMES = new Set(['owner_symbol', 'ownerSymbol', 'kClusterOwner']);
  */
 function own(handle: ClusterHandle, server: ClusterServer): boolean {
   if (Object.getPrototypeOf(handle) === Object.prototype) {
+    // What the worker code reads of its owner. With dropMaxConnection (Node 22.12+) it accepts and
+    // the server drops; older worker code (Node 20's, Deno's) knows no dropMaxConnection: no limit.
+    const facade = {
+      get maxConnections() { return server.dropMaxConnection ? undefined : server.maxConnections; },
+      get _connections() { return server._connections; },
+      get dropMaxConnection() { return server.dropMaxConnection; },
+      close: (cb?: (err?: Error) => void) => server.close(cb),
+    };
     Object.setPrototypeOf(handle, new Proxy(Object.prototype, {
       get: (target, key, receiver) => (typeof key === 'symbol' && OWNER_NAMES.has(key.description ?? '')
-        ? server : Reflect.get(target, key, receiver)),
+        ? facade : Reflect.get(target, key, receiver)),
     }));
     return true;
   }
