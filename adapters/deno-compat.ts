@@ -246,6 +246,18 @@ class UvConnection implements Connection {
     if (done) wakeLoop();
   }
 
+  // #17: for the runtime's child_process (src/handoff.ts).
+  exportHandle(release: boolean): unknown {
+    if (this.closed) throw 'EBADF';
+    if (release) {
+      this.handle.readStop();
+      this.closed = true;
+      this.receiver = null;
+      this.handle.onread = noop;
+    }
+    return this.handle;
+  }
+
   reset(done?: () => void): void {
     if (this.closed || !this.handle.reset) {
       this.close(done);
@@ -484,6 +496,7 @@ function uvListen(b: Bindings, dialect: Dialect, target: ListenTarget, bindPath:
     ref: () => { if (!closed) server.ref(); },
     unref: () => { if (!closed) server.unref(); },
     get fd() { return closed ? -1 : dialect.fdOf(server, kind); },
+    exportHandle: () => server, // #17
   };
 }
 
@@ -659,9 +672,12 @@ function adopt(fd: number): Connection {
 // also used by adapters/deno.ts, whose own connections are Deno.Conns.
 export function adoptHandle(handle: unknown): Connection {
   const b = load();
-  if (handle instanceof b.TCP) return new UvConnection(b, deno, handle as Handle, 'tcp');
-  if (handle instanceof b.Pipe) return new UvConnection(b, deno, handle as Handle, 'ipc');
-  throw 'EINVAL';
+  const kind = handle instanceof b.TCP ? 'tcp' : handle instanceof b.Pipe ? 'ipc' : null;
+  if (!kind) throw 'EINVAL';
+  // DIALECT (Deno): a reading handle keeps calling the onread it had when reading started; stop it
+  // (node:net's socket in a receiving process started it), so the next readStart reads for us.
+  (handle as Handle).readStop();
+  return new UvConnection(b, deno, handle as Handle, kind);
 }
 
 const capabilities: Capabilities = {

@@ -114,6 +114,21 @@ class NetConnection implements Connection {
     this.socket.destroy();
   }
 
+  // #17: the libuv handle inside node:net's socket, for the runtime's child_process (src/processes.ts).
+  exportHandle(release: boolean): unknown {
+    const holder = this.socket as unknown as { _handle: { readStop?(): number } | null };
+    const handle = holder._handle;
+    if (this.closed || !handle) throw 'EBADF';
+    if (release) {
+      this.socket.pause();
+      handle.readStop?.();
+      this.closed = true;
+      this.receiver = null;
+      holder._handle = null;
+    }
+    return handle;
+  }
+
   reset(done?: () => void): void {
     if (this.closed) {
       if (done) process.nextTick(done);
@@ -353,6 +368,7 @@ function listen(target: ListenTarget, events: ListenEvents): Listener {
     ref: () => { handle.ref(); },
     unref: () => { handle.unref(); },
     get fd() { return closed ? -1 : handle.fd; },
+    exportHandle: () => handle, // #17
   };
 }
 

@@ -184,6 +184,18 @@ class NodeConnection implements Connection {
     this.handle.close(done);
   }
 
+  // #17: for the runtime's child_process (src/handoff.ts).
+  exportHandle(release: boolean): unknown {
+    if (this.closed) throw 'EBADF';
+    if (release) {
+      this.handle.readStop();
+      this.closed = true;
+      this.receiver = null;
+      this.handle.onread = noop;
+    }
+    return this.handle;
+  }
+
   reset(done?: () => void): void {
     if (this.closed || !this.handle.reset) {
       this.close(done);
@@ -325,6 +337,7 @@ function listen(target: ListenTarget, events: ListenEvents): Listener {
     ref: () => handle.ref(),
     unref: () => handle.unref(),
     get fd() { return handle.fd; },
+    exportHandle: () => handle, // #17
   };
 }
 

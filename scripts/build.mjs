@@ -24,6 +24,7 @@ export const entries = {
   'adapters/deno': 'adapters/deno.ts',
   'adapters/bun': 'adapters/bun.ts',
   sockets: 'src/sockets.ts',
+  processes: 'src/processes.ts', // #17
 };
 
 /**

@@ -13,19 +13,13 @@
 import process from 'node:process';
 import { getTransport, surface } from './runtime.ts';
 import { codeOfErrno, systemError, unsupported } from './errors.ts';
-import type { Endpoint, ListenEvents, Listener } from './transport.ts';
+import { handleListener, type HandoffTarget, type RuntimeHandle } from './handoff.ts';
+import type { ListenEvents, Listener } from './transport.ts';
+
+export type { HandoffTarget };
 
 /** What the primary hands a worker: the round-robin stand-in or a shared listening handle. */
-interface ClusterHandle {
-  close(...args: unknown[]): unknown;
-  listen?(backlog: number): number;
-  ref?(): void;
-  unref?(): void;
-  getsockname?(out: Record<string, unknown>): number;
-  onconnection?: ((status: number, client?: unknown) => void) | null;
-  accept?(client: unknown): number;
-  fd?: number;
-}
+type ClusterHandle = RuntimeHandle;
 
 interface WorkerCluster {
   isWorker: boolean;
@@ -42,12 +36,6 @@ export interface ClusterQuery {
   flags?: number;
   readableAll?: boolean;
   writableAll?: boolean;
-}
-
-/** A listen target for Server._listen2 whose listener is already made (here: the primary's handle). */
-export interface HandoffTarget {
-  kind: 'handoff';
-  listen(events: ListenEvents): Listener;
 }
 
 /** The part of net.Server this module drives. */
@@ -143,74 +131,26 @@ export function isExclusive(options: Record<string, unknown>): boolean {
 
 /** A Listener over the primary's answer; each connection it delivers becomes a Connection. */
 function clusterListener(server: ClusterServer, handle: ClusterHandle, query: ClusterQuery, events: ListenEvents): Listener {
-  const transport = getTransport();
-  const ipc = query.port === -1;
-  const path = typeof query.address === 'string' && ipc ? query.address : '';
-  handle.onconnection = (status: number, client?: unknown) => {
-    if (status === 0 && client === undefined && typeof handle.accept === 'function') {
-      // Deno's shared handles report a connection without the client: it is taken with accept().
-      events.onError('accept ENOTSUP');
-      return;
-    }
-    if (status < 0) {
-      events.onError(codeOfErrno(status));
-      return;
-    }
-    let conn;
-    try {
-      conn = transport.adoptHandle!(client);
-    } catch (err) {
-      if (typeof err !== 'string') throw err;
-      events.onError(err);
-      return;
-    }
-    events.onConnection(conn);
-  };
+  // A round-robin stand-in is a plain object; a shared handle is the runtime's own.
+  const standIn = Object.getPrototypeOf(handle) === Object.prototype;
   // The runtime's worker code finds the server through an owner symbol on the handle, to check
   // maxConnections before accepting a handed-over connection (else the primary offers it to
   // another worker) and to close the server on worker.disconnect().
   own(handle, server);
+  const close = handle.close;
+  const listener = handleListener(handle, { backlog: query.backlog, path: query.port === -1 ? query.address ?? '' : undefined,
+    syncClose: standIn }, events);
   // Where the runtime's worker.disconnect() closes the handle itself, with a callback a stand-in
   // never calls: close the server instead, which closes the handle and calls back once drained.
-  const close = handle.close;
-  let closed = false;
   handle.close = function (this: ClusterHandle, ...args: unknown[]) {
     const cb = args[0];
-    if (!closed && typeof cb === 'function') {
+    if (handle.onconnection && typeof cb === 'function') {
       server.close(cb as () => void);
       return undefined;
     }
     return Reflect.apply(close, handle, args);
   };
-  const err = typeof handle.listen === 'function' ? handle.listen(query.backlog || 511) : 0;
-  if (err) {
-    handle.close();
-    throw codeOfErrno(err);
-  }
-  return {
-    endpoint(): Endpoint {
-      if (ipc) return path;
-      const out: Record<string, unknown> = {};
-      if (typeof handle.getsockname !== 'function' || handle.getsockname(out) !== 0 || typeof out.address !== 'string') {
-        return { address: '', port: 0, family: 'IPv4' };
-      }
-      return { address: out.address, port: out.port as number, family: out.family === 'IPv6' || out.family === 6 ? 'IPv6' : 'IPv4' };
-    },
-    close(done?: () => void): void {
-      if (closed) {
-        if (done) process.nextTick(done);
-        return;
-      }
-      closed = true;
-      handle.onconnection = null;
-      // The stand-in's close is synchronous and takes no callback (the port stays the primary's).
-      Reflect.apply(close, handle, []);
-      if (done) process.nextTick(done);
-    },
-    ref: () => handle.ref?.(),
-    unref: () => handle.unref?.(),
-    get fd() { return typeof handle.fd === 'number' ? handle.fd : -1; },
-  };
+  return listener;
 }
 
 /** The owner symbols of the runtimes' worker code: Node's, Deno's and Bun's (each module-private). */

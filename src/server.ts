@@ -20,6 +20,7 @@ import { ipcIsNamedPipe, NAMED_PIPES, sunPathSize } from './platform.ts';
 import type { Connection, Endpoint, ListenEvents, ListenTarget, Listener } from './transport.ts';
 // #17 cluster: in a node:cluster worker the primary owns the port (src/cluster.ts).
 import { isExclusive, listenInCluster, tcpQuery, type HandoffTarget } from './cluster.ts';
+import { closeWorkers, countWithWorkers, handleListener, isRuntimeListenHandle } from './handoff.ts';
 
 export interface ServerOptions {
   allowHalfOpen?: boolean;
@@ -185,6 +186,13 @@ export class Server extends EventEmitter {
       this._connectionKey = '-1:null:-1';
       if (this._unref) options.listener.unref();
       process.nextTick(emitListeningNT, this);
+      return this;
+    }
+    // #17 handoff: (handle) of the runtime's own, e.g. a server another process sent (src/handoff.ts).
+    if (isRuntimeListenHandle(options)) {
+      const handle = options;
+      this._listen2({ kind: 'handoff', listen: (events) => handleListener(handle, { backlog: backlogFromArgs, path: undefined, syncClose: false }, events) },
+        null, -1, -1);
       return this;
     }
     this._watchSignal(options);
@@ -402,6 +410,7 @@ export class Server extends EventEmitter {
       if (!this._handle) this.once('close', () => cb(nodeError('ERR_SERVER_NOT_RUNNING')));
       else this.once('close', cb);
     }
+    closeWorkers(this); // #17 handoff: and waits for sockets handed to other processes
     const handle = this._handle;
     if (handle) {
       this._handle = null;
@@ -445,6 +454,7 @@ export class Server extends EventEmitter {
   }
 
   getConnections(cb: (err: Error | null, count: number) => void): this {
+    if (countWithWorkers(this, cb)) return this; // #17 handoff: sockets handed to other processes count
     process.nextTick(cb, null, this._connections);
     return this;
   }

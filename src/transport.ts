@@ -88,6 +88,12 @@ export interface Connection {
   close(done?: () => void): void;
   /** Close with RST (capability `reset`). */
   reset(done?: () => void): void;
+  /**
+   * The runtime's own handle behind this connection (Node: tcp_wrap/pipe_wrap; Deno: its compat
+   * handle), for the runtime's child_process to send to another process. `release`: the connection
+   * gives it up (reads stop; close() no longer closes it). Throws an error code string when there is none.
+   */
+  exportHandle?(release: boolean): unknown;
   setNoDelay(enable: boolean): void;
   /** `delaySeconds` 0 means the OS default (capability `keepAliveDelay` for anything else). */
   setKeepAlive(enable: boolean, delaySeconds: number): void;
@@ -117,6 +123,8 @@ export interface Listener {
   ref(): void;
   unref(): void;
   readonly fd: number;
+  /** The runtime's own listening handle, to share with another process (the listener keeps it). */
+  exportHandle?(): unknown;
 }
 
 export interface ListenEvents {
