@@ -146,16 +146,14 @@ const workerLists = new WeakMap<CountingServer, SocketList[]>();
 /**
  * What the runtime's child_process reads of `socket.server` when it sends a socket a server
  * accepted (node:net's send: the key, `_setupWorker(list)` the first time, `_connections--` unless
- * keepOpen); the carrier node:net socket gets it for the crossnet server.
+ * keepOpen); the carrier node:net socket gets it for the crossnet server. The count is crossnet's
+ * to keep (handOff() lets go of the socket as Node's send does; not every runtime's send does).
  */
 export function serverForSend(server: CountingServer): object {
   return {
     get _connectionKey() { return server._connectionKey; },
     get _connections() { return server._connections; },
-    set _connections(n: number) {
-      server._connections = n;
-      server._emitCloseIfDrained();
-    },
+    set _connections(_n: number) { /* counted by handOff() */ },
     _setupWorker(list: SocketList): void {
       let lists = workerLists.get(server);
       if (!lists) workerLists.set(server, (lists = []));

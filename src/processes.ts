@@ -46,7 +46,8 @@ export function handOff(target: Socket | Server, options: HandOffOptions = {}): 
     try {
       native = conn.exportHandle(!keepOpen);
     } catch (err) {
-      if (typeof err === 'string') throw unsupported(runtime, what);
+      if (err === 'EBUSY') throw unsupported(runtime, `${what} while it is reading or writing (pause it first, or use pauseOnConnect)`);
+      if (typeof err === 'string') throw unsupported(runtime, keepOpen ? `${what} with keepOpen` : what);
       throw err;
     }
     const h = native as { onread?: unknown; owner?: unknown };
@@ -66,8 +67,12 @@ export function handOff(target: Socket | Server, options: HandOffOptions = {}): 
       target._conn = null;
       target._handle = null;
       target.setTimeout(0);
-      // Counted by the runtime's send from now on (through the carrier).
-      target._server = null;
+      // No longer this process's connection (the child's list counts it, as in Node).
+      if (server) {
+        target._server = null;
+        server._connections--;
+        server._emitCloseIfDrained();
+      }
     }
     return carrier;
   }
