@@ -54,6 +54,28 @@ t('cluster: two workers listen on one port and connections reach both', async ()
   assert.type(out.connections.connections, 'number');
 }, slow);
 
+// SCHED_NONE: the primary hands each worker its listening handle itself (Node: the libuv handle;
+// Deno: its compat handle; Bun: the descriptor) and the workers accept from it.
+const SCHED_NONE = { NODE_CLUSTER_SCHED_POLICY: 'none' };
+
+t('cluster: SCHED_NONE — two workers accept from the primary\'s shared handle', async () => {
+  const out = await run('share', SCHED_NONE);
+  assert.ok(out.samePort, JSON.stringify(out.listening));
+  assert.equal(out.listening[0].listening, { ...LOOPBACK, port: out.listening[0].listening.port });
+  assert.equal(out.first.errors, []);
+  // The kernel picks the acceptor: every connection is served, by either worker.
+  assert.is(Object.values(out.first.byPid).reduce((a, b) => a + b, 0), 20);
+  for (const pid of Object.keys(out.first.byPid).map(Number)) assert.ok(out.pids.includes(pid));
+  assert.is(out.first.crossnetSockets, 20);
+}, slow);
+
+t('cluster: SCHED_NONE — server.close() in a worker leaves the other accepting', async () => {
+  const out = await run('close', SCHED_NONE);
+  assert.equal(out.closed, { pid: out.pids[0], closed: true, err: null, listening: false });
+  assert.equal(out.after.errors, []);
+  assert.equal(Object.keys(out.after.byPid).map(Number), [out.pids[1]]);
+}, slow);
+
 t('cluster: a worker dying does not stop the others', async () => {
   const out = await run('die');
   assert.equal(out.after.errors, []);

@@ -14,6 +14,7 @@ import process from 'node:process';
 import { getTransport, surface } from './runtime.ts';
 import { codeOfErrno, systemError, unsupported } from './errors.ts';
 import { handleListener, type HandoffTarget, type RuntimeHandle } from './handoff.ts';
+import { listenTransport } from './guard.ts';
 import type { ListenEvents, Listener } from './transport.ts';
 
 export type { HandoffTarget };
@@ -131,6 +132,8 @@ export function isExclusive(options: Record<string, unknown>): boolean {
 
 /** A Listener over the primary's answer; each connection it delivers becomes a Connection. */
 function clusterListener(server: ClusterServer, handle: ClusterHandle, query: ClusterQuery, events: ListenEvents): Listener {
+  const shared = (handle as { sharedFd?: unknown }).sharedFd;
+  if (typeof shared === 'number') return sharedFdListener(handle, shared, query, events);
   // A round-robin stand-in is a plain object; a shared handle is the runtime's own.
   const standIn = Object.getPrototypeOf(handle) === Object.prototype;
   // The runtime's worker code finds the server through an owner symbol on the handle, to check
@@ -151,6 +154,32 @@ function clusterListener(server: ClusterServer, handle: ClusterHandle, query: Cl
     return Reflect.apply(close, handle, args);
   };
   return listener;
+}
+
+/**
+ * Bun's SCHED_NONE answer: `{ sharedFd, adopted, close }`, the primary's listening descriptor,
+ * which the worker listens on (through the transport: capability `adoptFd`), marking it adopted;
+ * close() tells the primary.
+ */
+function sharedFdListener(handle: ClusterHandle, fd: number, query: ClusterQuery, events: ListenEvents): Listener {
+  const transport = getTransport();
+  if (!transport.capabilities.adoptFd) throw 'ENOTSUP';
+  const listener = listenTransport({ kind: 'fd', fd, backlog: query.backlog || 511 }, events);
+  (handle as { adopted?: boolean }).adopted = true;
+  let closed = false;
+  return {
+    endpoint: () => listener.endpoint(),
+    close(done?: () => void): void {
+      if (!closed) {
+        closed = true;
+        handle.close();
+      }
+      listener.close(done);
+    },
+    ref: () => listener.ref(),
+    unref: () => listener.unref(),
+    get fd() { return listener.fd; },
+  };
 }
 
 /** The owner symbols of the runtimes' worker code: Node's, Deno's and Bun's (each module-private). */
