@@ -74,6 +74,15 @@ t('child_process: a socket handed to a child is used there; the parent lets go o
   assert.is(out.parentConnections, 1);
 }, slow);
 
+t('child_process: server.close() in the parent waits for the socket handed to the child', async () => {
+  if (limitedOn(['bun'], SEND_LIMIT)) return assertSendLimit();
+  // The child holds the socket 600 ms before it answers and closes it.
+  const out = await run('closeWait');
+  assert.is(out.text, `child ${out.childPid};pong from child ${out.childPid}`);
+  assert.type(out.closedAt, 'number', "the parent server's 'close' came");
+  assert.ok(out.closedAt > out.clientClosedAt - 300, `'close' came ${out.clientClosedAt - out.closedAt} ms before the child closed the socket`);
+}, slow);
+
 t('child_process: keepOpen keeps the socket open in the parent too', async () => {
   if (limitedOn(['bun'], SEND_LIMIT)) return assertSendLimit();
   if (limitedOn(['deno'], KEEP_LIMIT)) return assertSendLimit({ server: false, keepOpen: true });
