@@ -103,6 +103,16 @@ t('cluster: exclusive: true binds in the worker (a second bind of the port fails
   assert.equal(out.served.byPid, { [out.pidA]: 4 });
 }, slow);
 
+t('cluster: over a transport without adoptHandle, listen() in a worker fails with ERR_CROSSNET_UNSUPPORTED', async () => {
+  // crossnet only: a custom transport (setTransport) that cannot take the primary's handles.
+  if (env.impl !== 'crossnet') return;
+  const out = await run('bare');
+  assert.is(out.shared.error && out.shared.error.code, 'ERR_CROSSNET_UNSUPPORTED', JSON.stringify(out.shared));
+  assert.ok(/exclusive: true/.test(out.shared.error.message), out.shared.error.message);
+  // exclusive: true binds in the worker, which needs nothing from the primary.
+  assert.ok(out.exclusive.listening && out.exclusive.listening.port > 0, JSON.stringify(out.exclusive));
+}, slow);
+
 t('cluster: maxConnections in a worker routes a connection it refuses to another worker', async () => {
   // Both workers hold one connection with maxConnections 1: the third waits at the primary.
   const out = await run('max');

@@ -78,7 +78,10 @@ export function listenInCluster(server: ClusterServer, query: ClusterQuery, excl
   if (!cluster) return false;
   const transport = getTransport();
   if (typeof cluster._getServer !== 'function' || typeof transport.adoptHandle !== 'function') {
-    throw unsupported(transport.runtime, 'server.listen() in a node:cluster worker without { exclusive: true } (the primary hands out connections as runtime handles this transport cannot take)');
+    // As a failed bind is: 'error' (the host's lookup may have run first).
+    const err = unsupported(transport.runtime, 'server.listen() in a node:cluster worker without { exclusive: true } (the primary hands out connections as runtime handles this transport cannot take)');
+    process.nextTick(() => server.emit('error', err));
+    return true;
   }
   const listeningId = server._listeningId;
   const { address, port, addressType } = query;
