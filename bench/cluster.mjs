@@ -1,10 +1,11 @@
 // Multi-process scaling (#17): a small HTTP-like keep-alive request/response server, as one
 // process and as two node:cluster workers sharing the port, with crossnet and with the runtime's
-// own node:net. A separate Node process (node:net) drives it with persistent connections, one
-// request in flight each, and counts responses. Usage:
-//   node bench/cluster.mjs [--runtimes node,deno,bun] [--impls crossnet,node:net] [--reps 3] [--ms 3000] [--conns 64]
+// own node:net. A separate Node process (node:net) drives it with persistent connections, each
+// with `--depth` pipelined requests in flight (so the client's cost per request stays below the
+// server's), and counts responses. Usage:
+//   node bench/cluster.mjs [--runtimes node,deno,bun] [--impls crossnet,node:net] [--reps 3] [--ms 3000] [--conns 64] [--depth 16]
 // Prints a Markdown table: req/s per mode (median of reps) and the scaling factor 2 workers / 1 process.
-// On a 2-core machine the load generator takes a core of its own: the factor is what is left.
+// On a 2-core machine the load generator needs CPU too: the factor is bounded well below 2.
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,7 +19,7 @@ const REQUEST = 'GET / HTTP/1.1\r\nHost: bench\r\n\r\n';
 
 const [role, ...rest] = process.argv.slice(2);
 if (role === 'serve') await serve(rest[0]);
-else if (role === 'load') await load(Number(rest[0]), Number(rest[1]), Number(rest[2]), Number(rest[3]));
+else if (role === 'load') await load(Number(rest[0]), Number(rest[1]), Number(rest[2]), Number(rest[3]), Number(rest[4]));
 else await main();
 
 // ---- server (one process, or the primary and workers of a cluster) ------------------------------
@@ -62,7 +63,8 @@ async function serve(mode) {
 
 // ---- load generator (Node's node:net, the same for every measurement) ---------------------------
 
-async function load(port, warmupMs, ms, conns) {
+async function load(port, warmupMs, ms, conns, depth) {
+  const batch = REQUEST.repeat(depth);
   const net = (await import('node:net')).default;
   let counting = false;
   let count = 0;
@@ -73,15 +75,21 @@ async function load(port, warmupMs, ms, conns) {
     s.setNoDelay(true);
     s.setEncoding('latin1');
     let buf = '';
-    s.on('connect', () => s.write(REQUEST));
+    let outstanding = depth;
+    s.on('connect', () => s.write(batch));
     s.on('data', (text) => {
       buf += text;
+      let at = 0;
       let end;
-      while ((end = buf.indexOf('\r\n\r\nok')) >= 0) {
-        buf = buf.slice(end + 6);
+      while ((end = buf.indexOf('\r\n\r\nok', at)) >= 0) {
+        at = end + 6;
         if (counting) count++;
-        if (!stop) s.write(REQUEST);
+        if (--outstanding === 0 && !stop) {
+          outstanding = depth;
+          s.write(batch);
+        }
       }
+      buf = buf.slice(at);
     });
     s.on('error', () => {});
     sockets.push(s);
@@ -125,9 +133,9 @@ function startServer(runtime, impl, mode) {
   });
 }
 
-function runLoad(port, ms, conns) {
+function runLoad(port, ms, conns, depth) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [self, 'load', String(port), '500', String(ms), String(conns)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [self, 'load', String(port), '500', String(ms), String(conns), String(depth)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.on('close', () => { try { resolve(JSON.parse(out).rps); } catch { resolve(NaN); } });
@@ -142,6 +150,7 @@ async function main() {
   const reps = Number(option('--reps', '3'));
   const ms = Number(option('--ms', '3000'));
   const conns = Number(option('--conns', '64'));
+  const depth = Number(option('--depth', '16'));
   const results = {};
   for (let rep = 0; rep < reps; rep++) {
     for (const runtime of runtimes) {
@@ -149,7 +158,7 @@ async function main() {
         for (const mode of ['single', 'cluster']) {
           const server = await startServer(runtime, impl, mode);
           try {
-            const rps = await runLoad(server.port, ms, conns);
+            const rps = await runLoad(server.port, ms, conns, depth);
             (results[`${runtime}|${impl}|${mode}`] ??= []).push(rps);
             console.error(`rep ${rep + 1}: ${runtime} ${impl} ${mode}: ${Math.round(rps)} req/s`);
           } finally {
@@ -159,7 +168,7 @@ async function main() {
       }
     }
   }
-  console.log(`\n${cpus().length} CPUs, ${conns} keep-alive connections, ${ms} ms per run, median of ${reps}\n`);
+  console.log(`\n${cpus().length} CPUs, ${conns} keep-alive connections × ${depth} pipelined requests, ${ms} ms per run, median of ${reps}\n`);
   console.log('| runtime | impl | 1 process req/s | 2 workers req/s | scaling |');
   console.log('|---|---|---:|---:|---:|');
   for (const runtime of runtimes) {
