@@ -7,12 +7,12 @@
 //   connection the primary hands over; `client` is the runtime's own socket handle (Node: a
 //   tcp_wrap TCP; Deno: its compat TCPWrap; Bun: `{ fd }`), which the transport turns into a
 //   Connection (`Transport.adoptHandle`).
-// - SCHED_NONE: the listening handle itself, shared by every worker (Node: a tcp_wrap TCP server);
-//   the worker listens on it and accepts from it.
+// - SCHED_NONE: the listening handle itself, shared by every worker (Node: a tcp_wrap TCP server;
+//   Deno: its compat one; Bun: `{ sharedFd }`); the worker listens on it and accepts from it.
 // The core stays runtime-free: only node:cluster's public `isWorker` and its protocol entry are used.
 import process from 'node:process';
 import { getTransport, surface } from './runtime.ts';
-import { codeOfErrno, systemError, unsupported } from './errors.ts';
+import { codeOfErrno, errnoOf, systemError, unsupported } from './errors.ts';
 import { handleListener, type HandoffTarget, type RuntimeHandle } from './handoff.ts';
 import { listenTransport } from './guard.ts';
 import type { ListenEvents, Listener } from './transport.ts';
@@ -99,10 +99,10 @@ export function listenInCluster(server: ClusterServer, query: ClusterQuery, excl
     if (!err && port !== null && port > 0 && handle && typeof handle.getsockname === 'function') {
       const out: Record<string, unknown> = {};
       err = handle.getsockname(out);
-      if (err === 0 && out.port !== port) err = -98;
+      if (err === 0 && out.port !== port) err = errnoOf('EADDRINUSE');
     }
     if (err || !handle) {
-      server.emit('error', bindError(typeof err === 'number' ? err : -22, address, port));
+      server.emit('error', bindError(typeof err === 'number' ? err : errnoOf('EINVAL'), address, port));
       return;
     }
     server._listen2({ kind: 'handoff', listen: (events) => clusterListener(server, handle, query, events) },
@@ -193,7 +193,7 @@ const OWNER_NAMES = new Set(['owner_symbol', 'ownerSymbol', 'kClusterOwner']);
  * runtime, so: a round-robin stand-in (a plain object) gets a prototype that answers reads of a
  * symbol by that name; a real libuv handle of Node's has the legacy `owner` accessor for it.
  */
-function own(handle: ClusterHandle, server: ClusterServer): boolean {
+function own(handle: ClusterHandle, server: ClusterServer): void {
   if (Object.getPrototypeOf(handle) === Object.prototype) {
     // What the worker code reads of its owner. With dropMaxConnection (Node 22.12+) it accepts and
     // the server drops; older worker code (Node 20's, Deno's) knows no dropMaxConnection: no limit.
@@ -207,13 +207,9 @@ function own(handle: ClusterHandle, server: ClusterServer): boolean {
       get: (target, key, receiver) => (typeof key === 'symbol' && OWNER_NAMES.has(key.description ?? '')
         ? facade : Reflect.get(target, key, receiver)),
     }));
-    return true;
+    return;
   }
   const proto = Object.getPrototypeOf(handle) as object | null;
   const accessor = proto && Object.getOwnPropertyDescriptor(proto, 'owner');
-  if (accessor?.set) {
-    (handle as unknown as { owner: unknown }).owner = server;
-    return true;
-  }
-  return false;
+  if (accessor?.set) (handle as unknown as { owner: unknown }).owner = server;
 }
