@@ -54,6 +54,14 @@ t('cluster: two workers listen on one port and connections reach both', async ()
   assert.type(out.connections.connections, 'number');
 }, slow);
 
+t('cluster: two workers listen on one IPC path and connections reach both', async () => {
+  const out = await run('ipc');
+  assert.equal(out.listening.map((m) => m.listening), [out.path, out.path]);
+  assert.equal(out.first.errors, []);
+  assert.equal(Object.keys(out.first.byPid).map(Number).sort(), [...out.pids].sort(), JSON.stringify(out.first.byPid));
+  assert.is(out.first.crossnetSockets, 10);
+}, slow);
+
 // SCHED_NONE: the primary hands each worker its listening handle itself (Node: the libuv handle;
 // Deno: its compat handle; Bun: the descriptor) and the workers accept from it.
 const SCHED_NONE = { NODE_CLUSTER_SCHED_POLICY: 'none' };
