@@ -99,6 +99,14 @@ t('cluster: server.close() in a worker stops only that worker\'s share', async (
   assert.ok(out.closedAlive, 'the worker that closed its server is still running');
 }, slow);
 
+t('cluster: worker.disconnect() closes the worker\'s server and the worker exits; the other serves on', async () => {
+  const out = await run('disconnect');
+  assert.equal(out.exit, { code: 0, signal: null });
+  assert.is(out.exitedAfterDisconnect, true);
+  assert.equal(out.after.errors, []);
+  assert.equal(Object.keys(out.after.byPid).map(Number), [out.pids[1]]);
+}, slow);
+
 t('cluster: exclusive: true binds in the worker (a second bind of the port fails; a shared one too)', async () => {
   const out = await run('exclusive');
   assert.ok(out.a.listening && out.a.listening.port > 0, JSON.stringify(out.a));
