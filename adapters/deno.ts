@@ -187,12 +187,10 @@ class DenoConnection implements Connection {
   // Kept (keepOpen), the Deno.Conn and the handle would drive one resource: not offered.
   exportHandle(release: boolean): unknown {
     if (this.closed || this.kind !== 'tcp' || !release) throw 'ENOTSUP';
-    if (release && (this.readPending || this.held || this.writing || this.queue.length)) throw 'EBUSY';
+    if (this.readPending || this.held || this.writing || this.queue.length) throw 'EBUSY';
     const handle = compatHandleOf(this.conn);
-    if (release) {
-      this.closed = true;
-      this.receiver = null;
-    }
+    this.closed = true;
+    this.receiver = null;
     return handle;
   }
 
