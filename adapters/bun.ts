@@ -997,6 +997,13 @@ function adopt(fd: number): Connection {
   return conn;
 }
 
+// #17: Bun's node:cluster and child_process hand sockets over as descriptors ({ fd }).
+function adoptHandle(handle: unknown): Connection {
+  const fd = (handle as { fd?: unknown } | null)?.fd;
+  if (typeof fd !== 'number' || fd < 0) throw failure('EINVAL');
+  return adopt(fd);
+}
+
 const capabilities: Capabilities = {
   localAddress: true,
   keepAliveDelay: true,
@@ -1056,5 +1063,6 @@ export const transport: Transport = {
   listen: failing(listen),
   bind: failing(bind),
   adopt: failing(adopt),
+  adoptHandle, // #17
 };
 export default transport;

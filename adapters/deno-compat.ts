@@ -27,7 +27,7 @@ import type {
 } from '../src/transport.ts';
 import { failure } from '../src/failure.ts';
 import { type Bindings, type Dialect, type FdType, type Handle, loadBindings, noop } from './uv/handles.ts';
-import { uvAdopt, uvBind, uvConnect, uvListen } from './uv/sockets.ts';
+import { uvAdopt, uvAdoptHandle, uvBind, uvConnect, uvListen } from './uv/sockets.ts';
 
 const UV_EINVAL = -22;
 
@@ -172,6 +172,7 @@ function listen(target: ListenTarget, events: ListenEvents): Listener {
     ref: () => result.ref(),
     unref: () => result.unref(),
     get fd() { return result.fd; },
+    exportHandle: () => result.exportHandle?.(), // #17
   };
 }
 
@@ -183,6 +184,8 @@ function bind(target: BindTarget): Bound {
 }
 
 const adopt = (fd: number): Connection => uvAdopt(load(), fd);
+// #17: a compat handle Deno's node:cluster or child_process delivered; also used by adapters/deno.ts.
+export const adoptHandle = (handle: unknown): Connection => uvAdoptHandle(load(), handle);
 
 const loads = (): boolean => {
   try {
@@ -225,6 +228,7 @@ export const transport: Transport = {
   listen,
   bind,
   adopt,
+  adoptHandle, // #17
   ready: () => { load(); },
 };
 export default transport;

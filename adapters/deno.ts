@@ -2,6 +2,9 @@
 // Nothing here touches `Deno` at module load: the file is also imported on Node and Bun.
 import type { Deno as ShimDeno } from '@deno/shim-deno';
 import process from 'node:process';
+// #17: Deno's node:cluster/child_process deliver its compat handles; the compat adapter wraps them.
+import { adoptHandle } from './deno-compat.ts';
+import { compatHandleOf } from './deno-handoff.ts';
 import { osErrnoCode } from '../src/errno.ts';
 import { sunPathSize } from '../src/platform.ts';
 import type {
@@ -178,6 +181,18 @@ class DenoConnection implements Connection {
 
   setReceiver(receiver: Receiver): void {
     this.receiver = receiver;
+  }
+
+  // #17: as the compat handle Deno's child_process sends (adapters/deno-handoff.ts). Released, the
+  // handle owns the socket: nothing may be in flight on the Deno.Conn (a read cannot be withdrawn).
+  // Kept (keepOpen), the Deno.Conn and the handle would drive one resource: not offered.
+  exportHandle(release: boolean): unknown {
+    if (this.closed || this.kind !== 'tcp' || !release) throw failure('ENOTSUP');
+    if (this.readPending || this.held || this.writing || this.queue.length) throw failure('EBUSY');
+    const handle = compatHandleOf(this.conn);
+    this.closed = true;
+    this.receiver = null;
+    return handle;
   }
 
   // ---- reading -----------------------------------------------------------------------------------
@@ -992,5 +1007,6 @@ export const transport: Transport = {
   connect,
   listen,
   bind,
+  adoptHandle, // #17
 };
 export default transport;

@@ -116,6 +116,21 @@ class NetConnection implements Connection {
     this.socket.destroy();
   }
 
+  // #17: the libuv handle inside node:net's socket, for the runtime's child_process (src/processes.ts).
+  exportHandle(release: boolean): unknown {
+    const holder = this.socket as unknown as { _handle: { readStop?(): number } | null };
+    const handle = holder._handle;
+    if (this.closed || !handle) throw failure('EBADF');
+    if (release) {
+      this.socket.pause();
+      handle.readStop?.();
+      this.closed = true;
+      this.receiver = null;
+      holder._handle = null;
+    }
+    return handle;
+  }
+
   reset(done?: () => void): void {
     if (this.closed) {
       if (done) process.nextTick(done);
@@ -354,6 +369,7 @@ function listen(target: ListenTarget, events: ListenEvents): Listener {
     ref: () => { handle.ref(); },
     unref: () => { handle.unref(); },
     get fd() { return closed ? -1 : handle.fd; },
+    exportHandle: () => handle, // #17
   };
 }
 
@@ -395,6 +411,14 @@ function adopt(fd: number): Connection {
   return new NetConnection(socket, socket.remoteAddress === undefined ? 'ipc' : 'tcp');
 }
 
+// #17: a libuv handle node:cluster or child_process delivered, driven through a node:net Socket.
+function adoptHandle(handle: unknown): Connection {
+  const h = handle as { getpeername?: unknown; readStart?: unknown } | null;
+  if (!h || typeof h.readStart !== 'function') throw failure('EINVAL');
+  const socket = new (net().Socket)({ handle: h, allowHalfOpen: true, readable: true, writable: true } as NodeNet.SocketConstructorOpts);
+  return new NetConnection(socket, typeof h.getpeername === 'function' ? 'tcp' : 'ipc');
+}
+
 const [major, minor] = process.versions.node.split('.').map(Number);
 
 const capabilities: Capabilities = {
@@ -419,5 +443,5 @@ const capabilities: Capabilities = {
   get bindConnect() { return typeof internals().BoundSocket === 'function'; },
 };
 
-export const transport: Transport = { runtime: `Node ${process.version} (node:net fallback)`, capabilities, connect, listen, bind, adopt };
+export const transport: Transport = { runtime: `Node ${process.version} (node:net fallback)`, capabilities, connect, listen, bind, adopt, adoptHandle /* #17 */ };
 export default transport;

@@ -5,7 +5,7 @@ import process from 'node:process';
 import { fstatSync } from 'node:fs';
 import type { BindTarget, Bound, Capabilities, Connection, ConnectTarget, Failure, Listener, ListenEvents, ListenTarget, PendingConnect, Transport } from '../src/transport.ts';
 import { type Bindings, type Dialect, type FdType, errname, loadBindings } from './uv/handles.ts';
-import { uvAdopt, uvBind, uvConnect, uvListen } from './uv/sockets.ts';
+import { uvAdopt, uvAdoptHandle, uvBind, uvConnect, uvListen } from './uv/sockets.ts';
 
 let dialect: Dialect | undefined;
 
@@ -51,6 +51,8 @@ const listen = (target: ListenTarget, events: ListenEvents): Listener =>
   uvListen(load(), target, target.kind === 'ipc' ? target.path : '', events);
 const bind = (target: BindTarget): Bound => uvBind(load(), target, target.kind === 'ipc' ? target.path : '');
 const adopt = (fd: number): Connection => uvAdopt(load(), fd);
+// #17: what node:cluster or child_process delivered (src/cluster.ts, src/handoff.ts).
+const adoptHandle = (handle: unknown): Connection => uvAdoptHandle(load(), handle);
 
 const capabilities: Capabilities = {
   localAddress: true,
@@ -73,6 +75,6 @@ const capabilities: Capabilities = {
 };
 
 export const transport: Transport = {
-  runtime: `Node ${process.version}`, capabilities, connect, listen, bind, adopt, ready: () => { load(); },
+  runtime: `Node ${process.version}`, capabilities, connect, listen, bind, adopt, adoptHandle, ready: () => { load(); },
 };
 export default transport;

@@ -28,6 +28,7 @@ export const entries = {
   sockets: 'src/sockets.ts',
   testing: 'src/testing.ts',
   'adapters/memory': 'adapters/memory.ts',
+  processes: 'src/processes.ts', // #17
 };
 
 /**

@@ -19,6 +19,9 @@ import { isFailure } from './failure.ts';
 import { BoundSocket, boundSocketPath, consumeBoundSocket } from './bound-socket.ts';
 import { ipcIsNamedPipe, NAMED_PIPES, sunPathSize } from './platform.ts';
 import type { Connection, Endpoint, Failure, ListenEvents, ListenTarget, Listener } from './transport.ts';
+// #17 cluster: in a node:cluster worker the primary owns the port (src/cluster.ts).
+import { isExclusive, listenInCluster, tcpQuery, type HandoffTarget } from './cluster.ts';
+import { closeWorkers, countWithWorkers, handleListener, isRuntimeListenHandle } from './handoff.ts';
 
 export interface ServerOptions {
   allowHalfOpen?: boolean;
@@ -185,9 +188,18 @@ export class Server extends EventEmitter {
       process.nextTick(emitListeningNT, this);
       return this;
     }
+    // #17 handoff: (handle) of the runtime's own, e.g. a server another process sent (src/handoff.ts).
+    if (isRuntimeListenHandle(options)) {
+      const handle = options;
+      this._listen2({ kind: 'handoff', listen: (events) => handleListener(handle, { backlog: backlogFromArgs, path: undefined, syncClose: false }, events) },
+        null, -1, -1);
+      return this;
+    }
     this._watchSignal(options);
     if (typeof options.fd === 'number' && options.fd >= 0) {
       requireCapability('adoptFd', 'server.listen({ fd })');
+      // #17 cluster
+      if (listenInCluster(this, { address: null, port: null, addressType: null, backlog: backlogFromArgs, fd: options.fd }, false)) return this;
       this._listen2({ kind: 'fd', fd: options.fd, backlog: (backlogFromArgs || 511) }, null, null, null);
       return this;
     }
@@ -225,6 +237,8 @@ export class Server extends EventEmitter {
         this._failListen(systemError('EINVAL', 'listen', path, -1, true));
         return this;
       }
+      // #17 cluster
+      if (listenInCluster(this, { address: path, port: -1, addressType: -1, backlog, readableAll, writableAll }, isExclusive(options))) return this;
       this._listen2({ kind: 'ipc', path, backlog: backlog || 511, readableAll, writableAll }, path, -1, -1);
       return this;
     }
@@ -262,6 +276,8 @@ export class Server extends EventEmitter {
         this.emit('error', err);
         return;
       }
+      // #17 cluster
+      if (listenInCluster(this, tcpQuery(ip!, port, family!, backlog, options), isExclusive(options))) return;
       this._listen2(this._tcpTarget(ip!, port, family!, backlog, options), ip!, port, family!);
     });
     // Node's dns.lookup answers an IP literal itself, on the next tick: so on every runtime.
@@ -280,6 +296,8 @@ export class Server extends EventEmitter {
 
   /** No host: `::` (dual-stack) when IPv6 works, else `0.0.0.0`, as Node does. */
   _listenAny(port: number, backlog: number | undefined, options: Record<string, unknown>): void {
+    // #17 cluster: Node asks the primary for (null, port, 4); it then binds '::' or '0.0.0.0'.
+    if (listenInCluster(this, tcpQuery(null, port, 4, backlog, options), isExclusive(options))) return;
     this._listen2(this._tcpTarget('::', port, 6, backlog, options), '::', port, 6, (code) => {
       // Node falls back to IPv4 when binding '::' fails; libuv defers EADDRINUSE to listen(),
       // which Node does not retry (and the port is taken on IPv4 as well).
@@ -294,12 +312,12 @@ export class Server extends EventEmitter {
    * the error is emitted on the next tick. `retry` may take over a failure (returning true).
    * `_connectionKey` is Node's: address type, address and the port asked for.
    */
-  _listen2(target: ListenTarget, address: string | null, port: number | null, addressType: number | null,
+  _listen2(target: ListenTarget | HandoffTarget, address: string | null, port: number | null, addressType: number | null,
     retry?: (code: string) => boolean): void {
     const events = new ServerEvents(this, target.kind === 'ipc' ? target.path : address ?? undefined, port ?? -1);
     let listener: Listener;
     try {
-      listener = listenTransport(target, events);
+      listener = target.kind === 'handoff' ? target.listen(events) : listenTransport(target, events); // #17 handoff
     } catch (err) {
       if (!isFailure(err)) throw err;
       const { code, syscall = 'listen' } = err;
@@ -391,6 +409,7 @@ export class Server extends EventEmitter {
       if (!this._handle) this.once('close', () => cb(nodeError('ERR_SERVER_NOT_RUNNING')));
       else this.once('close', cb);
     }
+    closeWorkers(this); // #17 handoff: and waits for sockets handed to other processes
     const handle = this._handle;
     if (handle) {
       this._handle = null;
@@ -434,6 +453,7 @@ export class Server extends EventEmitter {
   }
 
   getConnections(cb: (err: Error | null, count: number) => void): this {
+    if (countWithWorkers(this, cb)) return this; // #17 handoff: sockets handed to other processes count
     process.nextTick(cb, null, this._connections);
     return this;
   }

@@ -18,6 +18,7 @@ import { connectTransport } from './guard.ts';
 import { isFailure } from './failure.ts';
 import { IdleTimer } from './idle-timer.ts';
 import { ipcIsNamedPipe, NAMED_PIPES } from './platform.ts';
+import { adoptRuntimeHandle } from './handoff.ts'; // #17
 import { adoptFd, ForeignConnection, isConnection, Pipe, TCP, type ForeignHandle, type SocketHandle } from './handle.ts';
 import { deliver, initUserBuffer, parseOnread, type UserReads } from './onread.ts';
 import { bytesWritten, endAfterFIN, onReadableStreamEnd, toChunks } from './socket-write.ts';
@@ -164,7 +165,12 @@ export class Socket extends Duplex {
       this._bound = consumeBoundSocket(opts.handle);
     } else if (opts.handle) {
       if (isConnection(opts.handle)) this._attach(opts.handle);
-      else this._attachForeign(opts.handle);
+      else {
+        // #17 handoff: the runtime's own handle (e.g. received from another process) gets full semantics.
+        const native = adoptRuntimeHandle(opts.handle);
+        if (native) this._attach(native);
+        else this._attachForeign(opts.handle);
+      }
     } else if (opts.fd !== undefined) {
       validateInt32(opts.fd, 'fd', 0);
       requireCapability('adoptFd', 'new Socket({ fd })');

@@ -8,7 +8,7 @@
  *
  * Rules every adapter follows:
  * - `listen` and `bind` are synchronous, as bind(2)/listen(2) are (and Node's tcp_wrap, Deno.listen,
- *   Bun.listen): they return the result or throw the error code string; never a later callback.
+ *   Bun.listen): they return the result or throw a Failure; never a later callback.
  * - Callbacks may run before the call that takes them returns, or later; the core copes with both.
  * - Bytes handed to `Receiver.onData` belong to the core from then on (no reuse by the adapter).
  * - Bytes handed to `write` belong to the adapter until that write's callback runs.
@@ -98,6 +98,12 @@ export interface Connection {
   close(done?: () => void): void;
   /** Close with RST (capability `reset`). */
   reset(done?: () => void): void;
+  /**
+   * The runtime's own handle behind this connection (Node: tcp_wrap/pipe_wrap; Deno: its compat
+   * handle), for the runtime's child_process to send to another process. `release`: the connection
+   * gives it up (reads stop; close() no longer closes it). Throws a Failure when there is none.
+   */
+  exportHandle?(release: boolean): unknown;
   setNoDelay(enable: boolean): void;
   /** `delaySeconds` 0 means the OS default (capability `keepAliveDelay` for anything else). */
   setKeepAlive(enable: boolean, delaySeconds: number): void;
@@ -127,6 +133,8 @@ export interface Listener {
   ref(): void;
   unref(): void;
   readonly fd: number;
+  /** The runtime's own listening handle, to share with another process (the listener keeps it). */
+  exportHandle?(): unknown;
 }
 
 export interface ListenEvents {
@@ -178,6 +186,13 @@ export interface Transport {
   bind?(target: BindTarget): Bound;
   /** Wrap an existing connected descriptor (capability `adoptFd`); throws a Failure. */
   adopt?(fd: number): Connection;
+  /**
+   * Wrap a connected socket handle that the runtime's own node:cluster or child_process delivered
+   * (Node: a tcp_wrap TCP / pipe_wrap Pipe; Deno: its compat TCP / Pipe; Bun: `{ fd }`); the
+   * Connection owns it from then on. Throws a Failure for anything else. Without it,
+   * a server in a cluster worker needs `exclusive: true` and received handles stay the runtime's.
+   */
+  adoptHandle?(handle: unknown): Connection;
   /** Throws a clear Error when the runtime lacks what the adapter needs; called once when selected. */
   ready?(): void;
 }

@@ -417,6 +417,37 @@ if (!caps.reset) {
   eq(peerRec.errors[0], 'ECONNRESET', 'peer error code');
 });
 
+// #17: optional members for handles crossing processes. A connection's released handle, adopted
+// again, is a working connection (what handOff() and adopt() do across a process boundary).
+{
+  const probe = await echo();
+  const c0 = await connect({ kind: 'tcp', address: '127.0.0.1', port: probe.port, family: 4 });
+  const can = typeof c0.exportHandle === 'function' && typeof transport.adoptHandle === 'function';
+  await closed(c0);
+  await probe.close();
+  if (!can) {
+    skipped++;
+    console.log('skip exportHandle/adoptHandle: the adapter has no exportHandle (its sockets are not over a handle the runtime\'s child_process sends)');
+  } else await test('exportHandle(true) + adoptHandle: the handle of a released connection works as a new one', async (cleanup) => {
+    const srv = await echo();
+    cleanup(() => srv.close());
+    const first = await connect({ kind: 'tcp', address: '127.0.0.1', port: srv.port, family: 4 });
+    const handle = first.exportHandle(true);
+    check(handle && typeof handle === 'object', 'exportHandle returns the handle');
+    // Released: closing the old connection must not close the handle.
+    await closed(first);
+    const again = transport.adoptHandle(handle);
+    cleanup(() => closed(again));
+    const rec = record(again);
+    await new Promise((resolve, reject) => again.write([Buffer.from('round trip')], (err) => (err ? reject(new Error(err)) : resolve())));
+    await rec.until(() => rec.bytes >= 10, 'the echo');
+    eq(bytesOf(rec.chunks).toString(), 'round trip', 'echoed bytes');
+    let threw = '';
+    try { transport.adoptHandle({}); } catch (code) { threw = code; }
+    check(typeof threw === 'string' && threw.length > 0, 'adoptHandle of a non-handle throws an error code string');
+  });
+}
+
 rmSync(dir, { recursive: true, force: true });
 console.log(`contract (${transport.runtime}): ${passed} passed, ${failed} failed, ${skipped} skipped`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

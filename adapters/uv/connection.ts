@@ -117,6 +117,19 @@ export class UvConnection implements Connection {
     if (done) this.d.afterClose?.();
   }
 
+  // #17: the handle itself, for the runtime's child_process (src/handoff.ts). Released, the
+  // connection lets go of it: reads stop and close() no longer closes it.
+  exportHandle(release: boolean): unknown {
+    if (this.closed) throw failure('EBADF');
+    if (release) {
+      this.handle.readStop();
+      this.closed = true;
+      this.receiver = null;
+      this.handle.onread = noop;
+    }
+    return this.handle;
+  }
+
   reset(done?: () => void): void {
     if (this.closed || !this.handle.reset) {
       this.close(done);

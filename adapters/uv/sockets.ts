@@ -156,6 +156,17 @@ function uvOpenFd(d: Dialect, fd: number, server: boolean): [Handle, 'tcp' | 'ip
   return err ? err : [pipe, 'ipc'];
 }
 
+/**
+ * #17: a TCP/Pipe handle the runtime's own node:cluster or child_process delivered. A handle that
+ * was reading keeps calling the onread it had then (Deno), so reading stops until the core starts it.
+ */
+export function uvAdoptHandle(d: Dialect, handle: unknown): Connection {
+  const kind = handle instanceof d.b.TCP ? 'tcp' : handle instanceof d.b.Pipe ? 'ipc' : null;
+  if (!kind) throw failure('EINVAL');
+  (handle as Handle).readStop();
+  return new UvConnection(d, handle as Handle, kind);
+}
+
 export function uvAdopt(d: Dialect, fd: number): Connection {
   const opened = uvOpenFd(d, fd, false);
   if (typeof opened === 'number') throw failure(errname(opened));
@@ -231,5 +242,6 @@ export function uvListen(d: Dialect, target: ListenTarget, bindPath: string, eve
     ref: () => { if (!closed) server.ref(); },
     unref: () => { if (!closed) server.unref(); },
     get fd() { return closed ? -1 : d.fdOf(server, kind); },
+    exportHandle: () => server, // #17
   };
 }
