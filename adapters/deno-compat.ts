@@ -60,6 +60,7 @@ function load(): Dialect {
     b,
     resetCloses: false,
     reopenBoundPipe: false,
+    handOff: { keepOpen: false, server: false },
     // Deno's Pipe#listen(b) passes ceilPowOf2(b + 1): b - 1 gives the smallest power of two >= b
     // (exact for powers of two; Node passes b as is).
     pipeBacklog: (backlog) => (backlog > 1 ? backlog - 1 : backlog),

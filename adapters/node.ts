@@ -25,6 +25,7 @@ function load(): Dialect {
     // libuv's reset(cb) closes the handle (SO_LINGER 0) and calls back.
     resetCloses: true,
     reopenBoundPipe: true,
+    handOff: { keepOpen: true, server: true },
     pipeBacklog: (backlog) => backlog,
     bindStatus: (status) => status,
     fdOf: (handle) => handle.fd ?? -1,

@@ -38,11 +38,12 @@ function run(name, extra = {}) {
 }
 
 // Bun's crossnet sockets are Bun sockets: not a handle Bun's child_process can send, and a second
-// owner of the descriptor is not possible. Deno's are Deno.Conns: one can be reopened as the compat
-// handle Deno's child_process sends (given up here, so not with keepOpen), a Deno.Listener cannot.
+// owner of the descriptor is not possible. On Deno a socket can be given up to the child, but not
+// kept open in the parent too, and a server not handed off: over the Deno.connect adapter a Deno.Conn
+// and a compat handle cannot share one resource, and over the compat handles neither works yet.
 const SEND_LIMIT = "handOff(): Bun's child_process sends only its own node:net objects; crossnet's Bun sockets and servers are not over one";
-const KEEP_LIMIT = 'handOff({ keepOpen }): a Deno.Conn and the compat handle Deno sends cannot share one resource';
-const SERVER_LIMIT = "handOff(server): Deno's compat handles cannot open a Deno.Listener's resource";
+const KEEP_LIMIT = 'handOff({ keepOpen }) on Deno: a socket kept in both processes';
+const SERVER_LIMIT = 'handOff(server) on Deno: a listening socket handed to another process';
 
 /** On a runtime where crossnet cannot hand off: handOff() throws ERR_CROSSNET_UNSUPPORTED. */
 async function assertSendLimit({ socket = true, server: ofServer = true, keepOpen = false } = {}) {

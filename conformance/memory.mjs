@@ -52,6 +52,8 @@ const NOT_APPLICABLE = [
   ['sockets', 'crossnet/sockets startTls()', 'OS servers'],
   ['sockets', "crossnet/sockets socket.readable: the peer's reset (RST)", 'OS servers'],
   ['socket-child', '', 'one process'],
+  ['cluster', '', 'one process'],
+  ['handoff', '', 'one process'],
   ['permissions', '', 'sandbox'], // main's permissions.test.mjs (Deno's --allow-net grants)
 ];
 

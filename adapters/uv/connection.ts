@@ -121,6 +121,7 @@ export class UvConnection implements Connection {
   // connection lets go of it: reads stop and close() no longer closes it.
   exportHandle(release: boolean): unknown {
     if (this.closed) throw failure('EBADF');
+    if (!release && !this.d.handOff.keepOpen) throw failure('ENOTSUP');
     if (release) {
       this.handle.readStop();
       this.closed = true;

@@ -91,6 +91,12 @@ export interface Dialect {
   fdType(fd: number): FdType;
   /** Runs after each close(cb) (Deno: make the event loop turn so that cb runs). */
   afterClose?(): void;
+  /**
+   * #17, what the runtime's child_process can take over from us: a socket kept open in this process
+   * too (`keepOpen`), a listening handle. On Deno neither works yet through crossnet (the parent's
+   * count of a kept socket is off by one, a handed-off server never accepts): not offered there.
+   */
+  handOff: { keepOpen: boolean; server: boolean };
 }
 
 export const UV_EOF = -4095;

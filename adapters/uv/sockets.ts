@@ -242,6 +242,6 @@ export function uvListen(d: Dialect, target: ListenTarget, bindPath: string, eve
     ref: () => { if (!closed) server.ref(); },
     unref: () => { if (!closed) server.unref(); },
     get fd() { return closed ? -1 : d.fdOf(server, kind); },
-    exportHandle: () => server, // #17
+    exportHandle: d.handOff.server ? () => server : undefined, // #17
   };
 }
