@@ -18,10 +18,10 @@ import { pauseOnCreate, SocketReceiver, tryReadStart, userReadsPause, userReadsR
 import {
   applyCached, getTypeOfService, initOptions, setKeepAlive, setNoDelay, setTypeOfService, type Cached, type KeepAliveOptions,
 } from './socket-options.ts';
-import { bytesWritten, endAfterFIN, onReadableStreamEnd, toChunks } from './socket-write.ts';
+import { bytesWritten, endAfterFIN, onReadableStreamEnd, toChunks, WriteSlot } from './socket-write.ts';
 import { watchSignal } from './signal.ts';
 import { BoundSocket, consumeBoundSocket } from './bound-socket.ts';
-import type { Bound, Connection, Failure, PendingConnect } from './transport.ts';
+import type { Bound, Connection, PendingConnect } from './transport.ts';
 
 const clientSocketChannel = dc.channel('net.client.socket');
 
@@ -95,6 +95,8 @@ export class Socket extends Duplex implements Connectable {
   _endAfterFIN = false;
   _aborted = false;
   _isIpc = false;
+  /** The write in flight (socket-write.ts). */
+  _writes: WriteSlot | null = null;
   /** The `onread` option, when given. */
   _reads: UserReads | null = null;
   _receiver: SocketReceiver;
@@ -234,14 +236,10 @@ export class Socket extends Duplex implements Connectable {
       this._bytesDispatched += conn.writeNode(writev, data, encoding, cb);
       return;
     }
-    conn.write(toChunks(this, writev, data, encoding), (err: Failure | null) => {
-      if (err !== null) {
-        cb(systemError(err.code, 'write'));
-        return;
-      }
-      this._idle?.touch();
-      cb();
-    });
+    let slot = this._writes;
+    if (slot === null || slot.conn !== conn) slot = this._writes = new WriteSlot(conn, this);
+    slot.cb = cb;
+    conn.write(toChunks(this, writev, data, encoding), slot.done);
   }
 
   override _final(cb: (err?: Error | null) => void): void {
@@ -272,6 +270,7 @@ export class Socket extends Duplex implements Connectable {
       const hadError = Boolean(exception);
       this._handle = null;
       this._conn = null;
+      this._writes = null;
       this._sockname = null;
       cb(exception);
       const emitClose = () => process.nextTick(() => this.emit('close', hadError));
