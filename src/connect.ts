@@ -419,13 +419,23 @@ function attempt(socket: Connectable, target: ConnectTarget, address: string, po
       socket.destroy(ex);
       return;
     }
-    if (done) done(null, conn);
-    else surface(afterConnect, socket, conn!);
+    if (done) {
+      done(null, conn);
+      return;
+    }
+    // surface(), without its rest-arguments call on every connect.
+    try {
+      socket._afterConnect(conn!);
+    } catch (e) {
+      process.nextTick(rethrow, e);
+    }
   });
   if (!settled) socket._attempt = pending;
 }
 
-const afterConnect = (s: Connectable, conn: Connection): void => s._afterConnect(conn);
+function rethrow(err: unknown): never {
+  throw err;
+}
 
 /** connect() to an IPC path (checked to be a string). A path the OS cannot take fails at once, as libuv refuses it synchronously. */
 export function connectIpc(socket: Connectable, path: string): void {

@@ -62,7 +62,12 @@ class ServerEvents implements ListenEvents {
   constructor(public owner: Server, readonly address: string | undefined, readonly port: number) {}
 
   onConnection(conn: Connection): void {
-    surface(() => this.owner._onConnection(conn));
+    // surface(), without a closure per accepted connection.
+    try {
+      this.owner._onConnection(conn);
+    } catch (err) {
+      process.nextTick(rethrow, err);
+    }
   }
 
   onError(err: Failure): void {
@@ -88,6 +93,10 @@ class ServerHandle {
   get fd(): number { return this.listener.fd; }
   ref(): void { this.listener.ref(); }
   unref(): void { this.listener.unref(); }
+}
+
+function rethrow(err: unknown): never {
+  throw err;
 }
 
 function emitListeningNT(server: Server): void {
