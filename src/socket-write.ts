@@ -58,8 +58,14 @@ export function onReadableStreamEnd(this: Writer): void {
   if (!this.allowHalfOpen) {
     this.write = writeAfterFIN as Writer['write'];
     // stream.Readable calls end() a tick after 'end'; Socket.end() defers that call (endAfterFIN).
-    if (this.writable) this._endAfterFIN = true;
+    // Armed on a tick queued before Readable's, so an end() the 'end' listeners make themselves
+    // still ends at once, as on Node.
+    if (this.writable) process.nextTick(armEndAfterFIN, this);
   }
+}
+
+function armEndAfterFIN(s: Writer): void {
+  if (s.writable && !s.writableEnded) s._endAfterFIN = true;
 }
 
 // The end() that the peer's FIN calls for (allowHalfOpen false), run after the ticks and
