@@ -19,10 +19,11 @@ t("socket end on end: an 'end' listener's end() sets writableEnded before it ret
   const c = net.connect(srv.port, '127.0.0.1');
   try {
     c.resume();
+    const gone = closed(c);
     await once(c, 'connect');
     c.end();
     await once(c, 'end');
-    await closed(c);
+    await gone;
     assert.is(ended, true);
   } finally {
     destroyAll(c);
@@ -35,10 +36,11 @@ t("socket end on end: without a listener's end(), the automatic end still comes 
   const c = net.connect(srv.port, '127.0.0.1');
   try {
     c.resume();
+    const gone = closed(c);
     await once(c, 'connect');
     c.end();
     await once(c, 'end');
-    await closed(c);
+    await gone;
     assert.is(c.destroyed, true);
   } finally {
     destroyAll(c);
