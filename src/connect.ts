@@ -3,7 +3,7 @@
 import dns from 'node:dns';
 import process from 'node:process';
 import { Buffer } from 'node:buffer';
-import { setTimeout } from 'node:timers';
+import { setTimeout, clearTimeout } from 'node:timers';
 import {
   invalidAddressFamily, invalidArgType, invalidArgValue, invalidIp, ipBlocked, lookupError, nodeError, syncConnectError, systemError, type SystemError,
 } from './errors.ts';
@@ -14,8 +14,34 @@ import {
   validateBoolean, validateFunction, validateInt32, validateNumber, validateOneOf, validatePort, validateStringWithoutNullBytes,
 } from './validate.ts';
 import { sunPathSize } from './platform.ts';
-import type { Socket } from './socket.ts';
-import type { Connection } from './transport.ts';
+import { connectTransport } from './guard.ts';
+import type { BlockListLike } from './blocklist.ts';
+import type { Bound, Connection, ConnectTarget, Failure, PendingConnect } from './transport.ts';
+
+/**
+ * What connecting needs of a socket (net.Socket implements it). connect.ts owns the attempt in
+ * flight (`_attempt`): the socket only cancels it (cancelConnect) and takes the connection.
+ */
+export interface Connectable {
+  readonly connecting: boolean;
+  /** The `signal` option fired: Happy Eyeballs stops. */
+  _aborted: boolean;
+  _host: string | null;
+  /** An adopted net.BoundSocket's socket: the first attempt connects from it. */
+  _bound: Bound | null;
+  /** The attempt in flight (the transport's connect, and the Happy Eyeballs timer), if any. */
+  _attempt: PendingConnect | null;
+  blockList: BlockListLike | undefined;
+  autoSelectFamilyAttemptedAddresses: string[] | undefined;
+  emit(event: string, ...args: unknown[]): boolean;
+  destroy(err?: Error): unknown;
+  /** Activity: the idle timer restarts. */
+  _unrefTimer(): void;
+  /** Connected: the socket takes the connection. */
+  _afterConnect(conn: Connection): void;
+}
+
+type Socket = Connectable;
 
 type LookupAddress = { address: string; family: number };
 type LookupOptions = { family: number; hints: number; all?: boolean };
@@ -180,7 +206,7 @@ function internalConnect(socket: Socket, address: string, port: number, family: 
     socket.destroy(syncConnectError('EINVAL', address, port));
     return;
   }
-  socket._startConnect({ kind: 'tcp', address, port, family, localAddress, localPort: bindPort || undefined }, address, port, family);
+  attempt(socket, { kind: 'tcp', address, port, family, localAddress, localPort: bindPort || undefined }, address, port, family);
 }
 
 interface Attempts {
@@ -257,7 +283,7 @@ function connectMultiple(socket: Socket, host: string, addresses: unknown, optio
 
 function nextAttempt(ctx: Attempts, canceled = false): void {
   const { socket } = ctx;
-  socket._cancelConnect();
+  cancelConnect(socket);
   if (socket._aborted || !socket.connecting) return;
   if (canceled || ctx.current === ctx.addresses.length) {
     if (ctx.errors.length === 0) {
@@ -299,10 +325,10 @@ function nextAttempt(ctx: Attempts, canceled = false): void {
     return;
   }
   let settled = false;
-  socket._startConnect({ kind: 'tcp', address, port: ctx.port, family: fam, localAddress, localPort: bindPort || undefined },
+  attempt(socket, { kind: 'tcp', address, port: ctx.port, family: fam, localAddress, localPort: bindPort || undefined },
     address, ctx.port, fam, (err: SystemError | null, conn?: Connection) => surface(() => {
       settled = true;
-      socket._cancelConnect();
+      cancelConnect(socket);
       if (!socket.connecting) {
         conn?.close();
         return;
@@ -317,14 +343,108 @@ function nextAttempt(ctx: Attempts, canceled = false): void {
     }));
   // An adapter may have answered already (then the next attempt, if any, has its own timer).
   if (!settled && index < ctx.addresses.length - 1) {
-    socket._connectTimer = setTimeout(() => {
-      socket._cancelConnect();
+    const timer = setTimeout(() => {
+      cancelConnect(socket);
       const ex = systemError('ETIMEDOUT', 'connect', address, ctx.port);
       ctx.errors.push(ex);
       surface(() => socket.emit('connectionAttemptTimeout', address, ctx.port, fam));
       nextAttempt(ctx);
     }, ctx.timeout);
+    // The attempt in flight now also ends its timer when cancelled.
+    const pending = socket._attempt;
+    socket._attempt = {
+      cancel(): void {
+        clearTimeout(timer);
+        // Once answered, the connection is the socket's (or already closed): nothing to abandon.
+        if (!settled) pending?.cancel();
+      },
+    };
   }
+}
+
+/** Abandon the attempt in flight, if any (its outcome then never arrives). */
+export function cancelConnect(socket: Connectable): void {
+  const pending = socket._attempt;
+  if (pending !== null) {
+    socket._attempt = null;
+    pending.cancel();
+  }
+}
+
+/** Node's error for a failed attempt: the syscall that failed, the address, and the local end when the client was bound. */
+function attemptError(err: Failure, target: ConnectTarget, bound: Bound | null, address: string, port: number | undefined): SystemError {
+  const { code, syscall = 'connect' } = err;
+  const tcp = target.kind === 'tcp' ? target : undefined;
+  const ex = syscall === 'bind' && tcp
+    ? systemError(code, 'bind', tcp.localAddress, tcp.localPort)
+    : systemError(code, syscall, address, port);
+  const from = bound?.kind === 'tcp' && (code === 'EAFNOSUPPORT' || code === 'EINVAL') ? bound.endpoint() : undefined;
+  if (from && typeof from !== 'string') {
+    // Refused before any packet (the other family): Node names the bound local end.
+    ex.message += ` - Local (${from.address}:${from.port})`;
+  } else if (tcp?.localAddress && tcp.localPort && syscall !== 'bind') {
+    // Node names the local end too when the client was bound to one.
+    ex.message += ` - Local (${tcp.localAddress}:${tcp.localPort})`;
+    Object.assign(ex, { localAddress: tcp.localAddress, localPort: tcp.localPort });
+  }
+  return ex;
+}
+
+/**
+ * One attempt through the transport. `done` (Happy Eyeballs) receives the outcome instead of the
+ * default handling; otherwise a failure destroys the socket with Node's error.
+ */
+function attempt(socket: Connectable, target: ConnectTarget, address: string, port: number | undefined, family: 4 | 6 | undefined,
+  done?: (err: SystemError | null, conn?: Connection) => void): void {
+  const bound = socket._bound;
+  if (bound) {
+    // The transport connects from the adopted bound socket, and owns it from here on.
+    socket._bound = null;
+    target = { ...target, bound };
+  }
+  // The outcome may arrive before connect() returns (an adapter may call back synchronously).
+  let settled = false;
+  let pending: PendingConnect | undefined;
+  pending = connectTransport(target, (err, conn) => {
+    settled = true;
+    if (pending && socket._attempt === pending) socket._attempt = null;
+    if (err) {
+      const ex = attemptError(err, target, bound, address, port);
+      if (done) {
+        done(ex);
+        return;
+      }
+      if (!socket.connecting) return;
+      if (family !== undefined) surface(() => socket.emit('connectionAttemptFailed', address, port, family, ex));
+      socket.destroy(ex);
+      return;
+    }
+    if (done) {
+      done(null, conn);
+      return;
+    }
+    // surface(), without its rest-arguments call on every connect.
+    try {
+      socket._afterConnect(conn!);
+    } catch (e) {
+      process.nextTick(rethrow, e);
+    }
+  });
+  if (!settled) socket._attempt = pending;
+}
+
+function rethrow(err: unknown): never {
+  throw err;
+}
+
+/** connect() to an IPC path (checked to be a string). A path the OS cannot take fails at once, as libuv refuses it synchronously. */
+export function connectIpc(socket: Connectable, path: string): void {
+  const early = ipcConnectError(path);
+  if (early) {
+    socket.destroy(early);
+    return;
+  }
+  attempt(socket, { kind: 'ipc', path }, path, undefined, undefined);
 }
 
 /** fe80::/10, as Node's isIpv6LinkLocal reads an address (a zone id is ignored). */
@@ -363,7 +483,7 @@ export function lookupListenAddress(host: unknown,
  * The error Node gives at once for an IPC path the OS cannot take (longer than sun_path, or a
  * NUL inside a path that is not an abstract name: libuv refuses both), or undefined.
  */
-export function ipcConnectError(path: string): SystemError | undefined {
+function ipcConnectError(path: string): SystemError | undefined {
   const max = sunPathSize();
   if ((max !== undefined && Buffer.byteLength(path) > max) || (path.charCodeAt(0) !== 0 && path.includes('\0'))) {
     return syncConnectError('EINVAL', path);

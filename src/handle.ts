@@ -283,3 +283,10 @@ const STRING_WRITES: Record<string, string> = {
   ascii: 'writeAsciiString',
   ucs2: 'writeUcs2String', 'ucs-2': 'writeUcs2String', utf16le: 'writeUcs2String', 'utf-16le': 'writeUcs2String',
 };
+
+/** socket._handle: crossnet's facade (TCP/Pipe), or a handle given to new Socket({ handle }). */
+export type AnyHandle = SocketHandle | ForeignHandle;
+type HandleMethod = ((this: AnyHandle, ...args: never[]) => unknown) | undefined;
+
+/** One of the handle's methods, called as node:net calls it (so a replaced or spied method is the one used). */
+export const handleMethod = (h: AnyHandle, name: string): HandleMethod => (h as unknown as Record<string, HandleMethod>)[name];

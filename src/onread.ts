@@ -19,8 +19,7 @@ export interface UserReads {
 
 /** The parts of a Socket used here. */
 export interface Reader {
-  destroyed: boolean;
-  _readStop(): void;
+  readonly destroyed: boolean;
 }
 
 /** Node's test for a usable `onread` option; anything else is ignored. */
@@ -40,8 +39,8 @@ export function initUserBuffer(reads: UserReads): void {
   if (buf instanceof Uint8Array) reads.buf = buf;
 }
 
-/** Hand `chunk` to the callback, one buffer-sized read at a time. */
-export function deliver(socket: Reader, reads: UserReads, chunk: Uint8Array): void {
+/** Hand `chunk` to the callback, one buffer-sized read at a time; false when the callback asked to stop reading. */
+export function deliver(socket: Reader, reads: UserReads, chunk: Uint8Array): boolean {
   let offset = 0;
   while (offset < chunk.byteLength && !socket.destroyed) {
     // No buffer yet (the `buffer` function gave nothing usable): its next one, else the bytes as read.
@@ -58,8 +57,8 @@ export function deliver(socket: Reader, reads: UserReads, chunk: Uint8Array): vo
     }
     if (!more) {
       if (offset < chunk.byteLength && !socket.destroyed) reads.leftover = chunk.subarray(offset);
-      socket._readStop();
-      return;
+      return false;
     }
   }
+  return true;
 }

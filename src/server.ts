@@ -10,9 +10,10 @@ import {
 import { isPipeName, normalizeArgs, toNumber } from './args.ts';
 import { isIP } from './ip.ts';
 import { isBlockListLike, type BlockListLike } from './blocklist.ts';
-import { applyKeepAlive, getTransport, requireCapability, surface } from './runtime.ts';
+import { getTransport, requireCapability, surface } from './runtime.ts';
 import { validateAbortSignal, validateNumber, validatePort } from './validate.ts';
 import { Socket } from './socket.ts';
+import { acceptOptions } from './socket-options.ts';
 import { lookupListenAddress } from './connect.ts';
 import { listenTransport } from './guard.ts';
 import { isFailure } from './failure.ts';
@@ -34,8 +35,6 @@ export interface ServerOptions {
 }
 
 type ConnectionListener = (socket: Socket) => void;
-/** What the server calls on an accepted socket's handle, as Node does on its TCP handle. */
-type HandleOptions = { setNoDelay?(on: boolean): unknown; setKeepAlive?(on: boolean, delaySeconds: number): unknown };
 
 /** Longest IPC path the OS takes: all of sun_path (no NUL needed); none on Windows (named pipes). */
 const MAX_IPC_PATH = sunPathSize();
@@ -66,7 +65,12 @@ class ServerEvents implements ListenEvents {
   constructor(public owner: Server, readonly address: string | undefined, readonly port: number) {}
 
   onConnection(conn: Connection): void {
-    surface(() => this.owner._onConnection(conn));
+    // surface(), without a closure per accepted connection.
+    try {
+      this.owner._onConnection(conn);
+    } catch (err) {
+      process.nextTick(rethrow, err);
+    }
   }
 
   onError(err: Failure): void {
@@ -92,6 +96,10 @@ class ServerHandle {
   get fd(): number { return this.listener.fd; }
   ref(): void { this.listener.ref(); }
   unref(): void { this.listener.unref(); }
+}
+
+function rethrow(err: unknown): never {
+  throw err;
 }
 
 function emitListeningNT(server: Server): void {
@@ -375,18 +383,8 @@ export class Server extends EventEmitter {
       writableHighWaterMark: this.highWaterMark,
     });
     // As Node: through the socket's handle (a TCP handle has these; a pipe's has not).
-    const handle = (socket as unknown as { _handle: HandleOptions | null })._handle;
-    if (this.noDelay && conn.kind === 'tcp') {
-      socket._noDelay = true;
-      if (handle && handle !== conn && typeof handle.setNoDelay === 'function') handle.setNoDelay(true);
-      else conn.setNoDelay(true);
-    }
-    if (this.keepAlive && conn.kind === 'tcp') {
-      socket._keepAlive = true;
-      socket._keepAliveDelay = this.keepAliveInitialDelay;
-      if (handle && handle !== conn && typeof handle.setKeepAlive === 'function') handle.setKeepAlive(true, this.keepAliveInitialDelay);
-      else applyKeepAlive(conn, true, this.keepAliveInitialDelay);
-    }
+    const tcp = conn.kind === 'tcp';
+    acceptOptions(socket, this.noDelay && tcp, this.keepAlive && tcp, this.keepAliveInitialDelay);
     this._connections++;
     socket.server = this;
     socket._server = this;

@@ -3,6 +3,9 @@
 import process from 'node:process';
 import { Buffer } from 'node:buffer';
 import { Duplex } from 'node:stream';
+import { systemError } from './errors.ts';
+import type { IdleTimer } from './idle-timer.ts';
+import type { Connection, Failure } from './transport.ts';
 
 type Entry = { chunk: Buffer | string; encoding: BufferEncoding };
 
@@ -55,8 +58,14 @@ export function onReadableStreamEnd(this: Writer): void {
   if (!this.allowHalfOpen) {
     this.write = writeAfterFIN as Writer['write'];
     // stream.Readable calls end() a tick after 'end'; Socket.end() defers that call (endAfterFIN).
-    if (this.writable) this._endAfterFIN = true;
+    // Armed on a tick queued before Readable's, so an end() the 'end' listeners make themselves
+    // still ends at once, as on Node.
+    if (this.writable) process.nextTick(armEndAfterFIN, this);
   }
+}
+
+function armEndAfterFIN(s: Writer): void {
+  if (s.writable && !s.writableEnded) s._endAfterFIN = true;
 }
 
 // The end() that the peer's FIN calls for (allowHalfOpen false), run after the ticks and
@@ -79,4 +88,29 @@ function writeAfterFIN(this: Writer, chunk: unknown, encoding?: unknown, cb?: un
   if (typeof cb === 'function') process.nextTick(cb as (e: Error) => void, err);
   this.destroy(err);
   return false;
+}
+
+type WriteCallback = (err?: Error | null) => void;
+
+/**
+ * The write in flight on one connection, and the callback the adapter runs when it is done: one
+ * per connection rather than a closure per write. stream.Writable hands the next chunk over only
+ * after the previous callback, so a connection has at most one write in flight; a connection of
+ * its own keeps a late answer from an earlier connection (before a reconnect) apart.
+ */
+export class WriteSlot {
+  cb: WriteCallback | null = null;
+
+  constructor(readonly conn: Connection, private readonly socket: { _idle: IdleTimer | null }) {}
+
+  readonly done = (err: Failure | null): void => {
+    const cb = this.cb!;
+    this.cb = null;
+    if (err !== null) {
+      cb(systemError(err.code, 'write'));
+      return;
+    }
+    this.socket._idle?.touch();
+    cb();
+  };
 }

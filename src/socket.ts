@@ -3,32 +3,29 @@ import { Duplex } from 'node:stream';
 import { Buffer } from 'node:buffer';
 import process from 'node:process';
 import dc from 'node:diagnostics_channel';
-import { setTimeout, clearTimeout, setImmediate } from 'node:timers';
-import {
-  codeOfErrno, invalidArgType, missingArgs, nodeError, outOfRange, unsupported, systemError, type SystemError,
-} from './errors.ts';
+import { setImmediate } from 'node:timers';
+import { invalidArgType, missingArgs, nodeError, outOfRange, systemError } from './errors.ts';
 import { normalizeArgs, normalizedArgs, type Normalized } from './args.ts';
-import { getTransport, hasCapability, requireCapability, surface } from './runtime.ts';
-import {
-  validateFunction, validateInt32, validateNoObjectMode, validateNumber, validateString,
-} from './validate.ts';
+import { getTransport, requireCapability } from './runtime.ts';
+import { validateFunction, validateInt32, validateNoObjectMode, validateNumber, validateString } from './validate.ts';
 import { isBlockListLike, type BlockListLike } from './blocklist.ts';
-import { connectTcp, ipcConnectError } from './connect.ts';
-import { connectTransport } from './guard.ts';
-import { isFailure } from './failure.ts';
+import { cancelConnect, connectIpc, connectTcp, type Connectable } from './connect.ts';
 import { IdleTimer } from './idle-timer.ts';
 import { ipcIsNamedPipe, NAMED_PIPES } from './platform.ts';
 import { adoptRuntimeHandle } from './handoff.ts'; // #17
-import { adoptFd, ForeignConnection, isConnection, Pipe, TCP, type ForeignHandle, type SocketHandle } from './handle.ts';
-import { deliver, initUserBuffer, parseOnread, type UserReads } from './onread.ts';
-import { bytesWritten, endAfterFIN, onReadableStreamEnd, toChunks } from './socket-write.ts';
+import { adoptFd, ForeignConnection, handleMethod as method, isConnection, Pipe, TCP, type AnyHandle, type ForeignHandle } from './handle.ts';
+import { initUserBuffer, parseOnread, type UserReads } from './onread.ts';
+import { pauseOnCreate, SocketReceiver, tryReadStart, userReadsPause, userReadsResume } from './socket-read.ts';
+import {
+  applyCached, getTypeOfService, initOptions, setKeepAlive, setNoDelay, setTypeOfService, type Cached, type KeepAliveOptions,
+} from './socket-options.ts';
+import { bytesWritten, endAfterFIN, onReadableStreamEnd, toChunks, WriteSlot } from './socket-write.ts';
 import { watchSignal } from './signal.ts';
 import { BoundSocket, consumeBoundSocket } from './bound-socket.ts';
-import type { Bound, Connection, ConnectTarget, Failure, PendingConnect, Receiver } from './transport.ts';
+import type { Bound, Connection, PendingConnect } from './transport.ts';
 
 const clientSocketChannel = dc.channel('net.client.socket');
 
-type Timer = ReturnType<typeof setTimeout>;
 type OnRead = {
   buffer: Uint8Array | (() => Uint8Array);
   callback: (this: Socket, nread: number, buf: Uint8Array) => boolean | void;
@@ -62,34 +59,12 @@ interface IpInfo { address?: string; port?: number; family?: string }
 
 const TIMEOUT_MAX = 2 ** 31 - 1;
 
-function asBuffer(chunk: Uint8Array): Buffer {
-  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-}
-
-// Adapter entry points. A listener's exception must reach the process as uncaught (surface).
-class SocketReceiver implements Receiver {
-  constructor(private readonly socket: Socket) {}
-  onData(chunk: Uint8Array): void { surface(onData, this.socket, chunk); }
-  onEnd(): void { surface(onEnd, this.socket); }
-  onError(err: Failure): void { surface(onReadError, this.socket, err.code); }
-}
-const onData = (s: Socket, chunk: Uint8Array) => s._onData(chunk);
-const onEnd = (s: Socket) => s._onEnd();
-const onReadError = (s: Socket, code: string) => s._onReadError(code);
-const afterConnect = (s: Socket, conn: Connection) => s._afterConnect(conn);
-const flushLeftover = (s: Socket) => surface(flushLeftoverNow, s);
-const flushLeftoverNow = (s: Socket) => s._flushLeftover();
+type Handle = AnyHandle;
+type WriteCallback = (err?: Error | null) => void;
 
 const noopRead = (): void => {};
 
-/** socket._handle: crossnet's facade (TCP/Pipe), or a handle given to new Socket({ handle }). */
-type Handle = SocketHandle | ForeignHandle;
-type HandleMethod = ((this: Handle, ...args: never[]) => unknown) | undefined;
-const method = (h: Handle, name: string): HandleMethod => (h as unknown as Record<string, HandleMethod>)[name];
-
-interface KeepAliveOptions { enable?: boolean; initialDelay?: number; interval?: number; count?: number }
-
-export class Socket extends Duplex {
+export class Socket extends Duplex implements Connectable {
   connecting = false;
   _handle: Handle | null = null;
   /** The transport connection behind _handle: what the core reads, writes and shuts down. */
@@ -106,16 +81,14 @@ export class Socket extends Duplex {
   /** node:stream's (untyped) reset of the destroyed state. */
   declare _undestroy: () => void;
 
-  _pendingConnect: PendingConnect | null = null;
+  /** The connect attempt in flight (connect.ts owns it). */
+  _attempt: PendingConnect | null = null;
   /** An adopted net.BoundSocket's socket, until connect() starts from it (or destroy() releases it). */
   _bound: Bound | null = null;
-  /** The Happy Eyeballs attempt timer (connect.ts). */
-  _connectTimer: Timer | null = null;
   _peername: IpInfo | null = null;
   _sockname: IpInfo | null = null;
-  _noDelay = false;
-  _keepAlive = false;
-  _keepAliveDelay = 0;
+  /** TCP options set so far (socket-options.ts), null until one is. */
+  _opts: Cached | null = null;
   _idle: IdleTimer | null = null;
   _bytesRead = 0;
   _bytesDispatched = 0;
@@ -123,9 +96,11 @@ export class Socket extends Duplex {
   _endAfterFIN = false;
   _aborted = false;
   _isIpc = false;
+  /** The write in flight (socket-write.ts). */
+  _writes: WriteSlot | null = null;
   /** The `onread` option, when given. */
   _reads: UserReads | null = null;
-  _receiver: Receiver;
+  _receiver: SocketReceiver;
 
   constructor(options?: SocketOptions | number) {
     validateNoObjectMode(options);
@@ -177,24 +152,12 @@ export class Socket extends Duplex {
       this._attach(adoptFd(opts.fd));
     }
     this._reads = parseOnread(opts.onread);
-    this._noDelay = Boolean(opts.noDelay);
-    this._keepAlive = Boolean(opts.keepAlive);
-    this._keepAliveDelay = ~~((opts.keepAliveInitialDelay ?? 0) / 1000);
-    if (opts.typeOfService !== undefined) {
-      // Node 24.x: validated here, applied once connected (as setTypeOfService() before connect).
-      validateInt32(opts.typeOfService, 'options.typeOfService', 0, 255);
-      this._tos = opts.typeOfService;
-    }
+    initOptions(this, opts.noDelay, opts.keepAlive, opts.keepAliveInitialDelay, opts.typeOfService);
     this.on('end', onReadableStreamEnd);
     if (this._handle && this._reads) initUserBuffer(this._reads);
     if (this._handle && opts.readable !== false) {
-      if (opts.pauseOnCreate) {
-        // No byte is read until resume(): readableFlowing false keeps 'data' listeners from starting it.
-        this._handle.reading = false;
-        (this as unknown as { readableFlowing: boolean | null }).readableFlowing = false;
-      } else {
-        this.read(0);
-      }
+      if (opts.pauseOnCreate) pauseOnCreate(this);
+      else this.read(0);
     }
     if (opts.blockList) {
       if (!isBlockListLike(opts.blockList)) throw invalidArgType('options.blockList', 'net.BlockList', opts.blockList);
@@ -223,91 +186,40 @@ export class Socket extends Duplex {
     this._isIpc = false;
   }
 
-  /** Node's tryReadStart: the flag, then the handle (onread bytes a callback declined go first). */
-  _tryReadStart(): void {
-    const h = this._handle!;
-    h.reading = true;
-    if (this._reads?.leftover) {
-      // Like a fresh read from the OS: after the ticks resume() schedules.
-      setImmediate(flushLeftover, this);
-      return;
-    }
-    const err = method(h, 'readStart')!.call(h);
-    if (typeof err === 'number' && err < 0) this.destroy(systemError(codeOfErrno(err), 'read'));
-  }
-
-  _onData(chunk: Uint8Array): void {
-    if (this.destroyed) return;
-    this._bytesRead += chunk.byteLength;
-    this._idle?.touch();
-    if (this._reads) deliver(this, this._reads, chunk);
-    else if (!this.push(asBuffer(chunk))) this._readStop();
-  }
-
-  _onEnd(): void {
-    if (this.destroyed) return;
-    this.push(null);
-    this.read(0);
-  }
-
-  _onReadError(code: string): void {
-    this.destroy(systemError(code, 'read'));
-  }
-
-  // Bytes an onread callback declined (returned false) are handed over again once reading resumes.
-  _flushLeftover(): void {
-    const reads = this._reads;
-    const rest = reads?.leftover;
-    if (!rest || !this._handle?.reading || this.destroyed) return;
-    reads!.leftover = null;
-    deliver(this, reads!, rest);
-    if (this._handle?.reading && !reads!.leftover) this._tryReadStart();
-  }
-
-  /** Reading stops: the flag, then the handle (Node's onStreamRead when push() says enough). */
-  _readStop(): void {
-    const h = this._handle;
-    if (!h?.reading) return;
-    h.reading = false;
-    if (this.destroyed) return;
-    const err = method(h, 'readStop')?.call(h);
-    if (typeof err === 'number' && err < 0) this.destroy(systemError(codeOfErrno(err), 'read'));
-  }
-
   // ---- stream implementation -------------------------------------------------------------------
 
   override _read(): void {
     if (this.connecting || !this._handle) {
       this.once('connect', () => this._read());
     } else if (!this._handle.reading) {
-      this._tryReadStart();
+      tryReadStart(this);
     }
   }
 
   override pause(): this {
-    if (this._reads && !this.connecting && this._handle?.reading) this._readStop();
+    if (this._reads !== null) userReadsPause(this, this.connecting);
     return super.pause();
   }
 
   override resume(): this {
-    if (this._reads && !this.connecting && this._handle && !this._handle.reading) this._tryReadStart();
+    if (this._reads !== null) userReadsResume(this, this.connecting);
     return super.resume();
   }
 
   override read(n?: number): unknown {
-    if (this._reads && !this.connecting && this._handle && !this._handle.reading) this._tryReadStart();
+    if (this._reads !== null) userReadsResume(this, this.connecting);
     return super.read(n);
   }
 
-  override _write(chunk: Buffer, encoding: BufferEncoding, cb: (err?: Error | null) => void): void {
+  override _write(chunk: Buffer, encoding: BufferEncoding, cb: WriteCallback): void {
     this._writeGeneric(false, chunk, encoding, cb);
   }
 
-  override _writev(chunks: { chunk: Buffer; encoding: BufferEncoding }[], cb: (err?: Error | null) => void): void {
+  override _writev(chunks: { chunk: Buffer; encoding: BufferEncoding }[], cb: WriteCallback): void {
     this._writeGeneric(true, chunks, '', cb);
   }
 
-  _writeGeneric(writev: boolean, data: unknown, encoding: string, cb: (err?: Error | null) => void): void {
+  _writeGeneric(writev: boolean, data: unknown, encoding: string, cb: WriteCallback): void {
     if (this.connecting) {
       this._pendingData = data;
       this._pendingEncoding = encoding;
@@ -330,14 +242,10 @@ export class Socket extends Duplex {
       this._bytesDispatched += conn.writeNode(writev, data, encoding, cb);
       return;
     }
-    conn.write(toChunks(this, writev, data, encoding), (err) => {
-      if (err) {
-        cb(systemError(err.code, 'write'));
-        return;
-      }
-      this._idle?.touch();
-      cb();
-    });
+    let slot = this._writes;
+    if (slot === null || slot.conn !== conn) slot = this._writes = new WriteSlot(conn, this);
+    slot.cb = cb;
+    conn.write(toChunks(this, writev, data, encoding), slot.done);
   }
 
   override _final(cb: (err?: Error | null) => void): void {
@@ -360,7 +268,7 @@ export class Socket extends Duplex {
     this._bound?.close();
     this._bound = null;
     this.connecting = false;
-    this._cancelConnect();
+    cancelConnect(this);
     this._clearTimer();
     const handle = this._handle;
     const conn = this._conn;
@@ -368,6 +276,7 @@ export class Socket extends Duplex {
       const hadError = Boolean(exception);
       this._handle = null;
       this._conn = null;
+      this._writes = null;
       this._sockname = null;
       cb(exception);
       const emitClose = () => process.nextTick(() => this.emit('close', hadError));
@@ -394,17 +303,6 @@ export class Socket extends Duplex {
     if (this._server) {
       this._server._connections--;
       this._server._emitCloseIfDrained();
-    }
-  }
-
-  _cancelConnect(): void {
-    if (this._pendingConnect) {
-      this._pendingConnect.cancel();
-      this._pendingConnect = null;
-    }
-    if (this._connectTimer !== null) {
-      clearTimeout(this._connectTimer);
-      this._connectTimer = null;
     }
   }
 
@@ -447,63 +345,12 @@ export class Socket extends Duplex {
       validateString(path, 'options.path');
       if (ipcIsNamedPipe()) requireCapability('namedPipes', NAMED_PIPES);
       this._isIpc = true;
-      // A path the OS cannot take fails at once, as libuv refuses it synchronously.
-      const early = ipcConnectError(path);
-      if (early) return this.destroy(early);
-      this._startConnect({ kind: 'ipc', path }, path, undefined, undefined);
+      connectIpc(this, path);
     } else {
       this._isIpc = false;
       connectTcp(this, options);
     }
     return this;
-  }
-
-  /**
-   * One attempt through the transport. `done` (Happy Eyeballs) receives the outcome instead of the
-   * default handling; otherwise a failure destroys the socket with Node's error.
-   */
-  _startConnect(target: ConnectTarget, address: string, port: number | undefined, family: 4 | 6 | undefined,
-    done?: (err: SystemError | null, conn?: Connection) => void): void {
-    const bound = this._bound;
-    if (bound) {
-      // The transport connects from the adopted bound socket, and owns it from here on.
-      this._bound = null;
-      target = { ...target, bound };
-    }
-    // The outcome may arrive before connect() returns (an adapter may call back synchronously).
-    let settled = false;
-    let pending: PendingConnect | undefined;
-    pending = connectTransport(target, (errCode, conn) => {
-      settled = true;
-      if (pending && this._pendingConnect === pending) this._pendingConnect = null;
-      if (errCode) {
-        const { code, syscall = 'connect' } = errCode;
-        const tcp = target.kind === 'tcp' ? target : undefined;
-        const ex = syscall === 'bind' && tcp
-          ? systemError(code, 'bind', tcp.localAddress, tcp.localPort)
-          : systemError(code, syscall, address, port);
-        const from = bound?.kind === 'tcp' && (code === 'EAFNOSUPPORT' || code === 'EINVAL') ? bound.endpoint() : undefined;
-        if (from && typeof from !== 'string') {
-          // Refused before any packet (the other family): Node names the bound local end.
-          ex.message += ` - Local (${from.address}:${from.port})`;
-        } else if (tcp?.localAddress && tcp.localPort && syscall !== 'bind') {
-          // Node names the local end too when the client was bound to one.
-          ex.message += ` - Local (${tcp.localAddress}:${tcp.localPort})`;
-          Object.assign(ex, { localAddress: tcp.localAddress, localPort: tcp.localPort });
-        }
-        if (done) {
-          done(ex);
-          return;
-        }
-        if (!this.connecting) return;
-        if (family !== undefined) surface(() => this.emit('connectionAttemptFailed', address, port, family, ex));
-        this.destroy(ex);
-        return;
-      }
-      if (done) done(null, conn);
-      else surface(afterConnect, this, conn!);
-    });
-    if (!settled) this._pendingConnect = pending;
   }
 
   _afterConnect(conn: Connection): void {
@@ -515,22 +362,10 @@ export class Socket extends Duplex {
     this.connecting = false;
     this._sockname = null;
     this._idle?.touch();
-    const h = this._handle!;
-    if (this._noDelay) method(h, 'setNoDelay')?.call(h, true as never);
-    if (this._keepAlive) method(h, 'setKeepAlive')?.call(h, true as never, this._keepAliveDelay as never, undefined as never, undefined as never);
-    if (this._tos !== undefined && conn.kind === 'tcp') {
-      // A value cached before connect that this runtime cannot apply: an 'error', not a throw
-      // out of the adapter's callback.
-      if (!hasCapability('typeOfService')) {
-        this.destroy(unsupported(getTransport().runtime, 'socket.setTypeOfService()'));
-        return;
-      }
-      try {
-        conn.setTypeOfService?.(this._tos);
-      } catch (err) {
-        // Node applies a cached value without checking the outcome.
-        if (!isFailure(err)) throw err;
-      }
+    const err = applyCached(this, conn);
+    if (err) {
+      this.destroy(err);
+      return;
     }
     this.emit('connect');
     this.emit('ready');
@@ -576,78 +411,24 @@ export class Socket extends Duplex {
   // ---- options ---------------------------------------------------------------------------------
 
   setNoDelay(enable?: boolean): this {
-    const on = Boolean(enable === undefined ? true : enable);
-    const h = this._handle;
-    if (!h) {
-      this._noDelay = on;
-      return this;
-    }
-    const set = method(h, 'setNoDelay');
-    if (set && on !== this._noDelay) {
-      this._noDelay = on;
-      set.call(h, on as never);
-    }
+    setNoDelay(this, enable);
     return this;
   }
 
   setKeepAlive(enable?: boolean | KeepAliveOptions, initialDelay?: number, interval?: number, count?: number): this {
-    // Node 24.22+/26: setKeepAlive({ enable, initialDelay, interval, count }).
-    if (enable !== null && typeof enable === 'object') ({ enable, initialDelay, interval, count } = enable);
-    // TCP_KEEPINTVL/TCP_KEEPCNT do not reach any adapter yet: say so rather than drop them.
-    if (interval !== undefined || count !== undefined) {
-      throw unsupported(getTransport().runtime, 'socket.setKeepAlive() interval and count');
-    }
-    const on = Boolean(enable);
-    const delay = ~~((initialDelay ?? 0) / 1000);
-    const h = this._handle;
-    if (!h) {
-      this._keepAlive = on;
-      this._keepAliveDelay = delay;
-      return this;
-    }
-    const set = method(h, 'setKeepAlive');
-    if (set && (on !== this._keepAlive || (on && this._keepAliveDelay !== delay))) {
-      this._keepAlive = on;
-      this._keepAliveDelay = delay;
-      // Node 24+ passes the interval and count too (not set here: undefined).
-      set.call(h, on as never, delay as never, undefined as never, undefined as never);
-    }
+    setKeepAlive(this, enable, initialDelay, interval, count);
     return this;
   }
 
   /** IP_TOS / IPV6_TCLASS (Node 24.11+); cached until connected, as on Node. */
   setTypeOfService(tos: number): this {
-    if (Number.isNaN(tos)) throw invalidArgType('tos', 'number', tos);
-    validateInt32(tos, 'tos', 0, 255);
-    if (!this._conn || this._isIpc) {
-      this._tos = tos;
-      return this;
-    }
-    if (tos !== this._tos) {
-      requireCapability('typeOfService', 'socket.setTypeOfService()');
-      this._tos = tos;
-      try {
-        this._conn.setTypeOfService?.(tos);
-      } catch (err) {
-        if (!isFailure(err)) throw err;
-        throw systemError(err.code, 'setTypeOfService');
-      }
-    }
+    setTypeOfService(this, tos);
     return this;
   }
 
   getTypeOfService(): number {
-    if (!this._conn || this._isIpc) return this._tos ?? 0;
-    requireCapability('typeOfService', 'socket.getTypeOfService()');
-    try {
-      return this._conn.getTypeOfService?.() ?? this._tos ?? 0;
-    } catch (err) {
-      if (!isFailure(err)) throw err;
-      throw systemError(err.code, 'getTypeOfService');
-    }
+    return getTypeOfService(this);
   }
-
-  _tos: number | undefined = undefined;
 
   ref(): this {
     const h = this._handle;
