@@ -24,7 +24,12 @@ let index = 0;
 for (const file of files) {
   globalThis.UVU_INDEX = index++;
   globalThis.UVU_QUEUE.push([file.slice(here.length + 1)]);
-  await import(pathToFileURL(file).href);
+  try {
+    await import(pathToFileURL(file).href);
+  } catch (err) {
+    // A file that cannot load (a missing import, a syntax error) is a failure, not a silent zero.
+    results.push({ suite: file.slice(here.length + 1), name: '(loading the file)', status: 'fail', notes: [], error: String(err?.stack ?? err) });
+  }
 }
 await uvu.exec(false);
 

@@ -3,7 +3,7 @@
 import * as assert from 'uvu/assert';
 import { net } from './net.mjs';
 import { suite, once } from './lib.mjs';
-import { startServer, closed, destroyAll } from './socket-util.mjs';
+import { startServer, closed, destroyAll } from './support.mjs';
 
 const t = suite('socket-end-on-end');
 
