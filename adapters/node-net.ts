@@ -6,9 +6,11 @@ import process from 'node:process';
 import { getSystemErrorName } from 'node:util';
 import type * as DiagnosticsChannel from 'node:diagnostics_channel';
 import type {
-  BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, Failure, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver, Transport,
+  BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, Failure, Listener, ListenEvents, ListenTarget, PendingConnect, Transport,
 } from '../src/transport.ts';
 import { failure } from '../src/failure.ts';
+import { StreamConnection, type WriteTuning } from './stream.ts';
+import { codeOf, failureOf } from './shared/codes.ts';
 
 // Loaded on first use: the package bundles every adapter, and node:net is not free on Deno or Bun.
 let loaded: typeof NodeNet | undefined;
@@ -19,11 +21,6 @@ let loadedDc: typeof DiagnosticsChannel | undefined;
 const dc = (): typeof DiagnosticsChannel =>
   (loadedDc ??= (process as unknown as { getBuiltinModule(id: string): typeof DiagnosticsChannel }).getBuiltinModule('node:diagnostics_channel'));
 
-const codeOf = (err: unknown): string => {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'UNKNOWN';
-};
-const failureOf = (err: unknown): Failure => failure(codeOf(err));
 
 function endpointOf(info: NodeNet.AddressInfo | Record<string, never> | string | null, path: string): Endpoint | undefined {
   if (path) return path;
@@ -31,107 +28,45 @@ function endpointOf(info: NodeNet.AddressInfo | Record<string, never> | string |
   return { address: info.address, port: info.port, family: info.family === 'IPv6' ? 'IPv6' : 'IPv4' };
 }
 
-class NetConnection implements Connection {
-  private receiver: Receiver | null = null;
-  private closed = false;
-  private reading = false;
-  // node:net can still emit a chunk or 'end' after pause(); the contract says nothing is delivered
-  // while stopped, so such outcomes wait here for the next readStart.
-  private held: (Buffer | null)[] = [];
+// Writes: node:net queues and writes itself; joining small chunks keeps it to one write per batch.
+const WRITES: WriteTuning = { large: 16 * 1024, joinMax: 64 * 1024 };
 
+class NetConnection extends StreamConnection {
   constructor(private readonly socket: NodeNet.Socket, readonly kind: 'tcp' | 'ipc', private readonly path = '') {
+    super(WRITES, false);
     socket.pause();
-    socket.on('data', (chunk: Buffer) => this.deliver(chunk));
-    socket.on('end', () => this.deliver(null));
-    socket.on('error', (err) => { if (!this.closed) this.receiver?.onError(failureOf(err)); });
+    this.hold(); // until node:net's 'close': close() waits for it
+    socket.on('data', (chunk: Buffer) => this.readData(chunk));
+    socket.on('end', () => this.readEnd());
+    socket.on('error', (err) => this.gone(failureOf(err)));
+    socket.on('close', () => {
+      this.gone(null);
+      this.release();
+    });
   }
 
-  private deliver(chunk: Buffer | null): void {
-    if (!this.reading || this.held.length) {
-      this.held.push(chunk);
-      return;
-    }
-    if (chunk) this.receiver?.onData(chunk);
-    else this.receiver?.onEnd();
+  protected ioResume(): void { this.socket.resume(); }
+  protected ioPause(): void { this.socket.pause(); }
+
+  protected ioWrite(chunk: Uint8Array): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.socket.write(chunk, (err) => (err ? reject(err) : resolve(chunk.byteLength)));
+    });
   }
 
-  private flushHeld = (): void => {
-    while (this.reading && !this.closed && this.held.length) {
-      const chunk = this.held.shift()!;
-      if (chunk) this.receiver?.onData(chunk);
-      else this.receiver?.onEnd();
-    }
-    if (this.reading && !this.closed && !this.held.length) this.socket.resume();
-  };
+  protected ioCloseWrite(): Promise<void> {
+    return new Promise((resolve) => { this.socket.end(resolve); });
+  }
+
+  protected ioClose(rst: boolean): void {
+    if (!rst) this.socket.destroy();
+    else if (!this.socket.destroyed) this.socket.resetAndDestroy();
+  }
+
+  protected ioFailure(err: unknown): Failure { return failureOf(err); }
 
   get fd(): number {
     return (this.socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
-  }
-
-  setReceiver(receiver: Receiver): void { this.receiver = receiver; }
-  readStart(): void {
-    if (this.closed || this.reading) return;
-    this.reading = true;
-    if (this.held.length) process.nextTick(this.flushHeld);
-    else this.socket.resume();
-  }
-
-  readStop(): void {
-    if (this.closed) return;
-    this.reading = false;
-    this.socket.pause();
-  }
-
-  write(chunks: readonly Uint8Array[], done: (err: Failure | null) => void): void {
-    if (this.closed) {
-      process.nextTick(done, failure('EBADF'));
-      return;
-    }
-    const last = chunks.length - 1;
-    if (last < 0) {
-      process.nextTick(done, null);
-      return;
-    }
-    if (last > 0) this.socket.cork();
-    for (let i = 0; i < last; i++) this.socket.write(chunks[i]);
-    this.socket.write(chunks[last], (err) => done(err ? failureOf(err) : null));
-    if (last > 0) this.socket.uncork();
-  }
-
-  shutdown(done: (err: Failure | null) => void): void {
-    if (this.closed) {
-      process.nextTick(done, null);
-      return;
-    }
-    this.socket.end(() => done(null));
-  }
-
-  close(done?: () => void): void {
-    if (this.closed) {
-      if (done) process.nextTick(done);
-      return;
-    }
-    this.closed = true;
-    this.whenClosed(done);
-    this.socket.destroy();
-  }
-
-  reset(done?: () => void): void {
-    if (this.closed) {
-      if (done) process.nextTick(done);
-      return;
-    }
-    this.closed = true;
-    this.whenClosed(done);
-    if (this.socket.destroyed) return;
-    this.socket.resetAndDestroy();
-  }
-
-  // The peer may have closed the socket already; 'close' is then in the past.
-  private whenClosed(done?: () => void): void {
-    if (!done) return;
-    if (this.socket.closed) setImmediate(done);
-    else this.socket.once('close', () => done());
   }
 
   setTypeOfService(tos: number): void {
