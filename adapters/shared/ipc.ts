@@ -57,7 +57,7 @@ export function bindPath<T>(path: string, bindAt: (short: string) => T, undo: (b
   const abs = absolute(path);
   const dir = abs.slice(0, abs.lastIndexOf('/')) || '/';
   const link = standIn();
-  const name = link.slice(5); // '.crossnet-…', unique to this process
+  const name = `${link.slice(5)}.sock`; // unique to this process, and not the link's own name when dir is /tmp
   try {
     fs().symlinkSync(dir, link);
   } catch (err) {
