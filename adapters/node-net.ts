@@ -3,14 +3,13 @@
 // core keeps all net semantics, this file only moves bytes and outcomes across.
 import type * as NodeNet from 'node:net';
 import process from 'node:process';
-import { getSystemErrorName } from 'node:util';
 import type * as DiagnosticsChannel from 'node:diagnostics_channel';
 import type {
   BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, Failure, Listener, ListenEvents, ListenTarget, PendingConnect, Transport,
 } from '../src/transport.ts';
 import { failure } from '../src/failure.ts';
 import { StreamConnection, type WriteTuning } from './stream.ts';
-import { codeOf, failureOf } from './shared/codes.ts';
+import { codeOf, errnoName, failureOf } from './shared/codes.ts';
 
 // Loaded on first use: the package bundles every adapter, and node:net is not free on Deno or Bun.
 let loaded: typeof NodeNet | undefined;
@@ -160,14 +159,6 @@ const UV_TCP_REUSEPORT = 2;
 const UV_READABLE = 1;
 const UV_WRITABLE = 2;
 
-function errname(status: number): string {
-  try {
-    return getSystemErrorName(status);
-  } catch {
-    return `UNKNOWN_${status}`;
-  }
-}
-
 /** A bound handle from node:net (its own BoundSocket where it has one), not yet listening. */
 class NetBound implements Bound {
   constructor(readonly kind: 'tcp' | 'ipc', private raw: RawHandle | null, private sock: NetBoundSocket | null,
@@ -202,7 +193,7 @@ function createHandle(target: ListenTarget): RawHandle {
   } else {
     h = create(null, null, null, (target as { fd: number }).fd);
   }
-  if (typeof h === 'number') throw failure(errname(h));
+  if (typeof h === 'number') throw failure(errnoName(h));
   return h;
 }
 
@@ -251,19 +242,19 @@ function listen(target: ListenTarget, events: ListenEvents): Listener {
   const err = handle.listen(target.backlog);
   if (err) {
     handle.close();
-    throw failure(errname(err));
+    throw failure(errnoName(err));
   }
   if (target.kind === 'ipc' && (target.readableAll || target.writableAll)) {
     const chmodErr = handle.fchmod?.((target.readableAll ? UV_READABLE : 0) | (target.writableAll ? UV_WRITABLE : 0)) ?? 0;
     if (chmodErr) {
       handle.close();
-      throw failure(errname(chmodErr), 'uv_pipe_chmod');
+      throw failure(errnoName(chmodErr), 'uv_pipe_chmod');
     }
   }
   const Socket = net().Socket;
   handle.onconnection = (status, client) => {
     if (status < 0) {
-      events.onError(failure(errname(status)));
+      events.onError(failure(errnoName(status)));
       return;
     }
     // As node:net's server makes each accepted socket (the core reads when it wants to).
@@ -313,7 +304,7 @@ function bind(target: BindTarget): Bound {
   const err = h.getsockname?.(out) ?? 0;
   if (err) {
     h.close();
-    throw failure(errname(err));
+    throw failure(errnoName(err));
   }
   return new NetBound('tcp', h, null, endpointOf(out as unknown as NodeNet.AddressInfo, '')!);
 }
