@@ -37,7 +37,6 @@ const rethrow = (err: unknown): void => {
 /** A client connect in flight; becomes the socket's BunConnection on `open`. */
 class Pending implements PendingConnect {
   cancelled = false; // by the core, or settled
-  cleanup: (() => void) | null = null; // runs once settled (a stand-in path's removal)
   inCall = false; // inside Bun.connect(): Bun reports some outcomes synchronously (ENOENT, bind errors)
   bindStep = false;
   localAddress = '';
@@ -55,10 +54,6 @@ class Pending implements PendingConnect {
 }
 
 function settleLater(p: Pending, err: Failure | null, conn?: BunConnection): void {
-  if (p.cleanup) {
-    p.cleanup();
-    p.cleanup = null;
-  }
   if (p.cancelled) {
     conn?.close(); // a connect abandoned by the core: close what arrived late
     return;
@@ -181,8 +176,7 @@ function connect(target: ConnectTarget, done: (err: Failure | null, conn?: Conne
     options = { allowHalfOpen: true, socket: clientHandlers, data: p };
     try {
       if (target.bound) options.fd = connectBound(target.bound as BunBound, target.path);
-      else if (fillsSunPath(target.path)) [options.unix, p.cleanup] = connectPath(target.path);
-      else options.unix = target.path;
+      else options.unix = fillsSunPath(target.path) ? connectPath(target.path) : target.path;
     } catch (err) {
       p.cancelled = true;
       process.nextTick(done, asFailure(err));

@@ -219,9 +219,7 @@ class DenoConnect implements PendingConnect {
         // No AbortSignal: one per connect costs more than closing the rare late connection.
         promise = d.connect({ transport: 'tcp', hostname: target.address, port: target.port });
       } else if (fillsSunPath(target.path)) {
-        const [link, remove] = connectPath(target.path);
-        promise = d.connect({ transport: 'unix', path: link });
-        promise.then(remove, remove);
+        promise = d.connect({ transport: 'unix', path: connectPath(target.path) });
       } else {
         promise = d.connect({ transport: 'unix', path: target.path });
       }
