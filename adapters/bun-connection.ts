@@ -1,7 +1,7 @@
 // One Bun socket as the contract's Connection: Bun's callbacks and calls mapped onto StreamConnection.
 import type { Endpoint, Failure } from '../src/transport.ts';
 import { failure } from '../src/failure.ts';
-import { StreamConnection, type WriteTuning } from './stream.ts';
+import { nextTick, StreamConnection, type StreamTuning } from './stream.ts';
 import { codeOf, errnoName } from './shared/codes.ts';
 import type { BunSocket } from './bun-api.ts';
 
@@ -10,7 +10,7 @@ export const failureOf = (err: unknown): Failure => failure(codeOf(err, 'EINVAL'
 
 // Writes: Bun's write() is a synchronous syscall, so small chunks are joined (one copy) up to 64 KiB
 // and larger ones go as they are.
-const WRITES: WriteTuning = { large: 16 * 1024, joinMax: 64 * 1024 };
+const WRITES: StreamTuning = { large: 16 * 1024, joinMax: 64 * 1024, defer: nextTick };
 
 export class BunConnection extends StreamConnection {
   private dead = false; // Bun closed the socket

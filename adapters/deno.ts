@@ -6,7 +6,7 @@ import type {
   PendingConnect, Transport,
 } from '../src/transport.ts';
 import { failure, isFailure } from '../src/failure.ts';
-import { StreamConnection, type WriteTuning } from './stream.ts';
+import { microtask, StreamConnection, type StreamTuning } from './stream.ts';
 import { codeOf } from './shared/codes.ts';
 import { bindPath, chmodIpc, connectPath, fillsSunPath, unlinkQuietly } from './shared/ipc.ts';
 
@@ -24,7 +24,7 @@ const READ_MAX = 1024 * 1024;
 const READ_COPY = 4 * 1024;
 // Writes: a chunk this large goes to the OS as is; smaller neighbours are joined (one copy) up to
 // 256 KiB, since Deno has no vectored write and each write is a promise.
-const WRITES: WriteTuning = { large: 16 * 1024, joinMax: 256 * 1024 };
+const WRITES: StreamTuning = { large: 16 * 1024, joinMax: 256 * 1024, defer: microtask };
 
 const later = (fn: () => void): void => queueMicrotask(fn);
 

@@ -8,7 +8,7 @@ import type {
   BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, Failure, Listener, ListenEvents, ListenTarget, PendingConnect, Transport,
 } from '../src/transport.ts';
 import { failure } from '../src/failure.ts';
-import { StreamConnection, type WriteTuning } from './stream.ts';
+import { nextTick, StreamConnection, type StreamTuning } from './stream.ts';
 import { codeOf, errnoName, failureOf } from './shared/codes.ts';
 
 // Loaded on first use: the package bundles every adapter, and node:net is not free on Deno or Bun.
@@ -28,7 +28,7 @@ function endpointOf(info: NodeNet.AddressInfo | Record<string, never> | string |
 }
 
 // Writes: node:net queues and writes itself; joining small chunks keeps it to one write per batch.
-const WRITES: WriteTuning = { large: 16 * 1024, joinMax: 64 * 1024 };
+const WRITES: StreamTuning = { large: 16 * 1024, joinMax: 64 * 1024, defer: nextTick };
 
 class NetConnection extends StreamConnection {
   constructor(private readonly socket: NodeNet.Socket, readonly kind: 'tcp' | 'ipc', private readonly path = '') {
@@ -47,10 +47,9 @@ class NetConnection extends StreamConnection {
   protected ioResume(): void { this.socket.resume(); }
   protected ioPause(): void { this.socket.pause(); }
 
-  protected ioWrite(chunk: Uint8Array): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.socket.write(chunk, (err) => (err ? reject(err) : resolve(chunk.byteLength)));
-    });
+  protected ioWrite(chunk: Uint8Array): null {
+    this.socket.write(chunk, this.writeSettled);
+    return null;
   }
 
   protected ioCloseWrite(): Promise<void> {

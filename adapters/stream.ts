@@ -11,10 +11,15 @@ import { Buffer } from 'node:buffer';
 import type { Connection, Endpoint, Failure, Receiver } from '../src/transport.ts';
 import { failure, isFailure } from '../src/failure.ts';
 
-/** How writes are cut: a chunk this large goes as is; smaller neighbours are joined (one copy) up to `joinMax` bytes. */
-export interface WriteTuning {
+/**
+ * Per runtime: how writes are cut (a chunk of `large` bytes goes as is; smaller neighbours are
+ * joined, one copy, up to `joinMax` bytes) and how a callback is run later (`defer`: the runtime's
+ * cheapest way past the current call; process.nextTick on Node and Bun, a microtask on Deno).
+ */
+export interface StreamTuning {
   readonly large: number;
   readonly joinMax: number;
+  readonly defer: <A extends unknown[]>(fn: (...args: A) => void, ...args: A) => void;
 }
 
 interface WriteReq {
@@ -23,7 +28,10 @@ interface WriteReq {
   next: WriteReq | null;
 }
 
-const tick = process.nextTick;
+/** process.nextTick, for `StreamTuning.defer`. */
+export const nextTick: StreamTuning['defer'] = process.nextTick;
+/** A microtask, for `StreamTuning.defer` (Deno's process.nextTick is a layer over its own queue). */
+export const microtask: StreamTuning['defer'] = (fn, ...args) => queueMicrotask(() => fn(...args));
 const EMPTY: readonly Uint8Array[] = [];
 const ECANCELED = failure('ECANCELED');
 const EBADF = failure('EBADF');
@@ -51,9 +59,10 @@ export abstract class StreamConnection implements Connection {
   protected abstract ioPause(): void;
   /**
    * Hand `chunk` to the OS: the count taken now (fewer than all: call `writable()` when more fits),
-   * or a promise of the count taken. Throws (or rejects) on failure.
+   * a promise of the count taken, or null when the runtime calls `writeSettled` once all is taken
+   * (a callback API). Throws (or rejects) on failure.
    */
-  protected abstract ioWrite(chunk: Uint8Array): number | Promise<number>;
+  protected abstract ioWrite(chunk: Uint8Array): number | Promise<number> | null;
   /** Send FIN; a promise where the runtime answers later. Throws (or rejects) on failure. */
   protected abstract ioCloseWrite(): void | Promise<void>;
   /** Release the socket (`rst`: with RST). Runtime operations still pending are `hold()`s. */
@@ -92,7 +101,7 @@ export abstract class StreamConnection implements Connection {
   private closeCbs: (() => void)[] | null = null;
 
   /** `flowing`: the runtime delivers reads from the start (Bun); otherwise the first readStart resumes them. */
-  constructor(private readonly tuning: WriteTuning, flowing: boolean) {
+  constructor(private readonly tuning: StreamTuning, flowing: boolean) {
     this.paused = !flowing;
   }
 
@@ -188,7 +197,7 @@ export abstract class StreamConnection implements Connection {
 
   write(chunks: readonly Uint8Array[], done: (err: Failure | null) => void): void {
     if (this.closed || this.writeError || this.fin !== FIN_NONE) {
-      tick(done, this.closed ? EBADF : this.writeError ?? EPIPE);
+      this.tuning.defer(done, this.closed ? EBADF : this.writeError ?? EPIPE);
       return;
     }
     if (this.head === null && this.state === IDLE && !this.pumping && chunks.length === 1 && chunks[0].byteLength > 0) {
@@ -205,12 +214,12 @@ export abstract class StreamConnection implements Connection {
   /** The common case, with nothing queued: one chunk, handed over as is (what pump would do, less work). */
   private writeOne(chunks: readonly Uint8Array[], done: (err: Failure | null) => void): void {
     const chunk = chunks[0];
-    let r: number | Promise<number>;
+    let r: number | Promise<number> | null;
     try {
       r = this.ioWrite(chunk);
     } catch (err) {
       this.writeError = this.asFailure(err);
-      tick(done, this.writeError);
+      this.tuning.defer(done, this.writeError);
       return;
     }
     if (r === chunk.byteLength) {
@@ -226,18 +235,18 @@ export abstract class StreamConnection implements Connection {
       this.segment = chunk;
       this.state = PROMISED;
       this.pending++;
-      r.then(this.onWritten, this.onWriteFailed);
+      r?.then(this.onWritten, this.onWriteFailed);
     }
   }
 
   shutdown(done: (err: Failure | null) => void): void {
     if (this.closed || this.fin === FIN_SENT) {
-      tick(done, null);
+      this.tuning.defer(done, null);
       return;
     }
     // The runtime dropped the socket: what shutdown(2) answers then (the core ignores it, as Node does).
     if (this.isGone || this.writeError) {
-      tick(done, this.isGone ? ENOTCONN : this.writeError);
+      this.tuning.defer(done, this.isGone ? ENOTCONN : this.writeError);
       return;
     }
     (this.shutdowns ??= []).push(done);
@@ -270,7 +279,7 @@ export abstract class StreamConnection implements Connection {
             continue;
           }
         }
-        let r: number | Promise<number>;
+        let r: number | Promise<number> | null;
         try {
           r = this.ioWrite(seg);
         } catch (err) {
@@ -289,13 +298,19 @@ export abstract class StreamConnection implements Connection {
           this.segment = seg;
           this.state = PROMISED;
           this.pending++;
-          r.then(this.onWritten, this.onWriteFailed);
+          r?.then(this.onWritten, this.onWriteFailed);
         }
       }
     } finally {
       this.pumping = false;
     }
   }
+
+  /** A node-style write callback, for an `ioWrite` that returned null: the whole segment, or an error. */
+  protected readonly writeSettled = (err?: unknown): void => {
+    if (err) this.onWriteFailed(err);
+    else this.onWritten(this.segment?.byteLength ?? 0);
+  };
 
   private readonly onWritten = (n: number): void => {
     this.release();
@@ -413,7 +428,7 @@ export abstract class StreamConnection implements Connection {
       return;
     }
     const [reqs, shutdowns] = this.takeQueue();
-    settleAll(reqs, err, shutdowns, finErr);
+    settleAll(this.tuning.defer, reqs, err, shutdowns, finErr);
   }
 
   private sendFin(): void {
@@ -422,28 +437,34 @@ export abstract class StreamConnection implements Connection {
     try {
       r = this.ioCloseWrite();
     } catch (err) {
-      this.finSent(this.asFailure(err));
+      this.finSent(this.asFailure(err), false);
       return;
     }
     if (r === undefined) {
-      this.finSent(null);
+      this.finSent(null, false);
       return;
     }
     this.pending++;
     r.then(() => {
+      this.finSent(null, true);
       this.release();
-      this.finSent(null);
     }, (err: unknown) => {
+      this.finSent(this.ioFailure(err), true);
       this.release();
-      this.finSent(this.ioFailure(err));
     });
   }
 
-  private finSent(err: Failure | null): void {
+  /** `later`: already in a later callback of the runtime's, so the shutdown callbacks run now. */
+  private finSent(err: Failure | null, later: boolean): void {
     this.fin = FIN_SENT;
     const cbs = this.shutdowns;
     this.shutdowns = null;
-    if (cbs) for (const cb of cbs) tick(cb, this.closed ? ECANCELED : err);
+    if (!cbs) return;
+    const result = this.closed ? ECANCELED : err;
+    for (const cb of cbs) {
+      if (later) cb(result);
+      else this.tuning.defer(cb, result);
+    }
   }
 
   // ---- the runtime's side ----
@@ -462,7 +483,8 @@ export abstract class StreamConnection implements Connection {
   }
 
   protected release(): void {
-    if (--this.pending === 0 && this.closed) tick(this.finishClose);
+    // Called from the runtime's own callbacks, so already later than close().
+    if (--this.pending === 0 && this.closed) this.finishClose();
   }
 
   // ---- closing ----
@@ -479,7 +501,7 @@ export abstract class StreamConnection implements Connection {
     if (this.closed) {
       if (done) {
         if (this.closeCbs) this.closeCbs.push(done);
-        else tick(done);
+        else this.tuning.defer(done);
       }
       return;
     }
@@ -495,8 +517,8 @@ export abstract class StreamConnection implements Connection {
     } catch {
       // already closed by the runtime
     }
-    settleAll(reqs, ECANCELED, shutdowns, ECANCELED);
-    if (this.pending === 0) tick(this.finishClose);
+    settleAll(this.tuning.defer, reqs, ECANCELED, shutdowns, ECANCELED);
+    if (this.pending === 0) this.tuning.defer(this.finishClose);
   }
 
   private readonly finishClose = (): void => {
@@ -511,9 +533,10 @@ export abstract class StreamConnection implements Connection {
   }
 }
 
-function settleAll(reqs: WriteReq | null, err: Failure, shutdowns: ((err: Failure | null) => void)[] | null, finErr: Failure): void {
+function settleAll(defer: StreamTuning['defer'], reqs: WriteReq | null, err: Failure,
+  shutdowns: ((err: Failure | null) => void)[] | null, finErr: Failure): void {
   if (reqs === null && shutdowns === null) return;
-  tick(() => {
+  defer(() => {
     for (let r = reqs; r !== null; r = r.next) r.done(err);
     if (shutdowns) for (const cb of shutdowns) cb(finErr);
   });
