@@ -35,7 +35,7 @@ export class BunConnection extends StreamConnection {
 
   // What the kernel takes now; the rest when Bun says `drain`.
   protected ioWrite(chunk: Uint8Array): number {
-    const n = this.sock.write(chunk);
+    const n = this.sock.write(chunk, 0, chunk.byteLength);
     if (n < 0) throw this.deadErr ?? failure('EPIPE');
     return n;
   }
