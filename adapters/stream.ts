@@ -228,15 +228,20 @@ export abstract class StreamConnection implements Connection {
     }
     this.head = this.tail = { chunks, done, next: null };
     this.completes = 1;
+    this.outstanding(chunk, r);
+  }
+
+  /** `seg` was not all taken at once: wait for `writable()` (a partial write) or for the runtime's answer. */
+  private outstanding(seg: Uint8Array, r: number | Promise<number> | null): void {
     if (typeof r === 'number') {
-      this.segment = r > 0 ? chunk.subarray(r) : chunk;
+      this.segment = r > 0 ? seg.subarray(r) : seg;
       this.state = BLOCKED;
-    } else {
-      this.segment = chunk;
-      this.state = PROMISED;
-      this.pending++;
-      r?.then(this.onWritten, this.onWriteFailed);
+      return;
     }
+    this.segment = seg;
+    this.state = PROMISED;
+    this.pending++;
+    r?.then(this.onWritten, this.onWriteFailed);
   }
 
   shutdown(done: (err: Failure | null) => void): void {
@@ -286,19 +291,11 @@ export abstract class StreamConnection implements Connection {
           this.failWrites(this.asFailure(err));
           return;
         }
-        if (typeof r === 'number') {
-          if (r >= seg.byteLength) {
-            this.segment = null;
-            this.complete();
-          } else {
-            this.segment = r > 0 ? seg.subarray(r) : seg;
-            this.state = BLOCKED;
-          }
+        if (r === seg.byteLength) {
+          this.segment = null;
+          this.complete();
         } else {
-          this.segment = seg;
-          this.state = PROMISED;
-          this.pending++;
-          r?.then(this.onWritten, this.onWriteFailed);
+          this.outstanding(seg, r);
         }
       }
     } finally {
