@@ -32,6 +32,7 @@ const steps = [
   ['contract: node-net', node, '--expose-gc', 'test/contract.mjs', { CROSSNET_ADAPTER: 'node-net' }],
   ['contract: deno', ...deno, '--v8-flags=--expose-gc', 'test/contract.mjs', { CROSSNET_ADAPTER: 'deno' }],
   ['contract: bun', ...bun, 'test/contract.mjs', { CROSSNET_ADAPTER: 'bun' }],
+  ['stream layer (adapters/stream.ts) over a scripted runtime', node, 'test/stream.mjs'],
   ['node without process.binding', node, 'test/node-binding.mjs'],
   ['synchronous adapter callbacks', node, 'test/sync-transport.mjs'],
   ['README example on node, deno, bun', node, 'test/example.mjs'],
