@@ -77,14 +77,20 @@ await test('reads: held while stopped, in order, FIN last; the runtime is paused
   eq(c.log, [], 'readStop alone pauses nothing');
   c.data('b');
   c.data('c');
-  c.end();
   eq(ev, ['a'], 'nothing delivered while stopped');
   eq(c.log, ['pause'], 'paused once');
   c.readStart();
   eq(ev, ['a'], 'not from inside readStart');
   await settle();
-  eq(ev, ['a', 'b', 'c', 'END'], 'held reads, then FIN');
+  eq(ev, ['a', 'b', 'c'], 'held reads');
   eq(c.log, ['pause', 'resume'], 'resumed once all was delivered');
+  c.readStop();
+  c.data('d');
+  c.end();
+  c.readStart();
+  await settle();
+  eq(ev, ['a', 'b', 'c', 'd', 'END'], 'FIN after the held read');
+  eq(c.log, ['pause', 'resume', 'pause'], 'not resumed after the end');
 });
 
 await test('reads: not flowing at first (Deno, node-net): the first readStart resumes the runtime', async () => {
