@@ -484,6 +484,22 @@ export abstract class StreamConnection implements Connection {
     if (--this.pending === 0 && this.closed) this.finishClose();
   }
 
+  /**
+   * Gives the socket up to someone else (an exportHandle): from here on this connection delivers
+   * and writes nothing, and close() releases nothing. False, and nothing changes, while bytes are
+   * held or writes or a FIN are under way (unless `force`).
+   */
+  protected detach(force = false): boolean {
+    if (this.closed) return false;
+    if (!force && (this.inbox !== null || this.head !== null || this.state !== IDLE || this.fin === FIN_SENDING)) return false;
+    this.closed = true;
+    this.reading = false;
+    this.inbox = null;
+    this.receiver = null;
+    this.closeCbs = null; // a later close(done) only calls done
+    return true;
+  }
+
   // ---- closing ----
 
   close(done?: () => void): void {

@@ -835,6 +835,35 @@ test('adopt: a connected descriptor, a bad one (EBADF), and listen on a descript
   cleanup(() => closed(acc2));
 }, runtime !== 'bun' || !linux ? 'makes raw descriptors through bun:ffi (Bun on Linux)' : unless('adoptFd', 'no adopting descriptors'));
 
+// ---- handles crossing processes (optional Connection.exportHandle + Transport.adoptHandle) ---------
+
+const canHandOff = await (async () => {
+  const probe = await echo();
+  const c0 = await connectTcp(probe.port);
+  const can = typeof c0.exportHandle === 'function' && typeof transport.adoptHandle === 'function';
+  await closed(c0);
+  await probe.close();
+  return can;
+})();
+
+test('exportHandle(true) + adoptHandle: the handle of a released connection works as a new one', async (cleanup) => {
+  const srv = await echo();
+  cleanup(srv.close);
+  const first = await connectTcp(srv.port);
+  const handle = first.exportHandle(true);
+  check(handle && typeof handle === 'object', 'exportHandle returns the handle');
+  await closed(first); // released: closing the old connection must not close the handle
+  const again = transport.adoptHandle(handle);
+  cleanup(() => closed(again));
+  const rec = record(again);
+  eq(await writeP(again, [Buffer.from('round trip')]), null, 'write');
+  await until(() => rec.bytes >= 10, 'the echo');
+  eq(rec.data().toString(), 'round trip', 'echoed bytes');
+  let threw;
+  try { transport.adoptHandle({}); } catch (err) { threw = show(err); }
+  check(typeof threw === 'string' && threw.length > 0, 'adoptHandle of a non-handle throws a Failure');
+}, canHandOff ? '' : 'the adapter has no exportHandle (its sockets are not over a handle the runtime\'s child_process sends)');
+
 // ---- ownership: write chunks stay alive until done; onData bytes are never touched again ----------
 
 const gc = typeof globalThis.Bun?.gc === 'function' ? () => globalThis.Bun.gc(true)

@@ -195,5 +195,25 @@ await test('a write that throws fails it and every later one with that error', a
   eq(got, ['EBADF', 'EBADF'], 'outcomes');
 });
 
+await test('detach (exportHandle): refused while writes are queued; then nothing is delivered or written, and close only calls done', async () => {
+  const c = new Fake({ take: 0, flowing: true });
+  const ev = receiver(c);
+  c.readStart();
+  c.write([Buffer.from('abc')], () => {});
+  eq(c.detach(), false, 'refused while a write waits');
+  const d = new Fake({ flowing: true });
+  const ev2 = receiver(d);
+  d.readStart();
+  eq(d.detach(), true, 'detached');
+  d.data('x');
+  let done = false;
+  d.close(() => { done = true; });
+  await settle();
+  eq(ev2, [], 'nothing delivered');
+  eq(done, true, 'close calls done');
+  eq(d.log.includes('close'), false, 'the runtime socket is not closed');
+  eq(ev, [], 'first connection untouched');
+});
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
