@@ -3,12 +3,13 @@
 // core keeps all net semantics, this file only moves bytes and outcomes across.
 import type * as NodeNet from 'node:net';
 import process from 'node:process';
-import { getSystemErrorName } from 'node:util';
 import type * as DiagnosticsChannel from 'node:diagnostics_channel';
 import type {
-  BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, Failure, Listener, ListenEvents, ListenTarget, PendingConnect, Receiver, Transport,
+  BindTarget, Bound, Capabilities, Connection, ConnectTarget, Endpoint, Failure, Listener, ListenEvents, ListenTarget, PendingConnect, Transport,
 } from '../src/transport.ts';
 import { failure } from '../src/failure.ts';
+import { nextTick, StreamConnection, type StreamTuning } from './stream.ts';
+import { codeOf, errnoName, failureOf } from './shared/codes.ts';
 
 // Loaded on first use: the package bundles every adapter, and node:net is not free on Deno or Bun.
 let loaded: typeof NodeNet | undefined;
@@ -19,11 +20,6 @@ let loadedDc: typeof DiagnosticsChannel | undefined;
 const dc = (): typeof DiagnosticsChannel =>
   (loadedDc ??= (process as unknown as { getBuiltinModule(id: string): typeof DiagnosticsChannel }).getBuiltinModule('node:diagnostics_channel'));
 
-const codeOf = (err: unknown): string => {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'UNKNOWN';
-};
-const failureOf = (err: unknown): Failure => failure(codeOf(err));
 
 function endpointOf(info: NodeNet.AddressInfo | Record<string, never> | string | null, path: string): Endpoint | undefined {
   if (path) return path;
@@ -31,89 +27,21 @@ function endpointOf(info: NodeNet.AddressInfo | Record<string, never> | string |
   return { address: info.address, port: info.port, family: info.family === 'IPv6' ? 'IPv6' : 'IPv4' };
 }
 
-class NetConnection implements Connection {
-  private receiver: Receiver | null = null;
-  private closed = false;
-  private reading = false;
-  // node:net can still emit a chunk or 'end' after pause(); the contract says nothing is delivered
-  // while stopped, so such outcomes wait here for the next readStart.
-  private held: (Buffer | null)[] = [];
+// Writes: node:net queues and writes itself; joining small chunks keeps it to one write per batch.
+const WRITES: StreamTuning = { large: 16 * 1024, joinMax: 64 * 1024, defer: nextTick };
 
+class NetConnection extends StreamConnection {
   constructor(private readonly socket: NodeNet.Socket, readonly kind: 'tcp' | 'ipc', private readonly path = '') {
+    super(WRITES, false);
     socket.pause();
-    socket.on('data', (chunk: Buffer) => this.deliver(chunk));
-    socket.on('end', () => this.deliver(null));
-    socket.on('error', (err) => { if (!this.closed) this.receiver?.onError(failureOf(err)); });
-  }
-
-  private deliver(chunk: Buffer | null): void {
-    if (!this.reading || this.held.length) {
-      this.held.push(chunk);
-      return;
-    }
-    if (chunk) this.receiver?.onData(chunk);
-    else this.receiver?.onEnd();
-  }
-
-  private flushHeld = (): void => {
-    while (this.reading && !this.closed && this.held.length) {
-      const chunk = this.held.shift()!;
-      if (chunk) this.receiver?.onData(chunk);
-      else this.receiver?.onEnd();
-    }
-    if (this.reading && !this.closed && !this.held.length) this.socket.resume();
-  };
-
-  get fd(): number {
-    return (this.socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
-  }
-
-  setReceiver(receiver: Receiver): void { this.receiver = receiver; }
-  readStart(): void {
-    if (this.closed || this.reading) return;
-    this.reading = true;
-    if (this.held.length) process.nextTick(this.flushHeld);
-    else this.socket.resume();
-  }
-
-  readStop(): void {
-    if (this.closed) return;
-    this.reading = false;
-    this.socket.pause();
-  }
-
-  write(chunks: readonly Uint8Array[], done: (err: Failure | null) => void): void {
-    if (this.closed) {
-      process.nextTick(done, failure('EBADF'));
-      return;
-    }
-    const last = chunks.length - 1;
-    if (last < 0) {
-      process.nextTick(done, null);
-      return;
-    }
-    if (last > 0) this.socket.cork();
-    for (let i = 0; i < last; i++) this.socket.write(chunks[i]);
-    this.socket.write(chunks[last], (err) => done(err ? failureOf(err) : null));
-    if (last > 0) this.socket.uncork();
-  }
-
-  shutdown(done: (err: Failure | null) => void): void {
-    if (this.closed) {
-      process.nextTick(done, null);
-      return;
-    }
-    this.socket.end(() => done(null));
-  }
-
-  close(done?: () => void): void {
-    if (this.closed) {
-      if (done) process.nextTick(done);
-      return;
-    }
-    this.closed = true;
-    this.whenClosed(done);
-    this.socket.destroy();
+    this.hold(); // until node:net's 'close': close() waits for it
+    socket.on('data', (chunk: Buffer) => this.readData(chunk));
+    socket.on('end', () => this.readEnd());
+    socket.on('error', (err) => this.gone(failureOf(err)));
+    socket.on('close', () => {
+      this.gone(null);
+      this.release();
+    });
   }
 
   // #17: the libuv handle inside node:net's socket, for the runtime's child_process (src/processes.ts).
@@ -124,29 +52,33 @@ class NetConnection implements Connection {
     if (release) {
       this.socket.pause();
       handle.readStop?.();
-      this.closed = true;
-      this.receiver = null;
+      this.detach(true);
       holder._handle = null;
     }
     return handle;
   }
 
-  reset(done?: () => void): void {
-    if (this.closed) {
-      if (done) process.nextTick(done);
-      return;
-    }
-    this.closed = true;
-    this.whenClosed(done);
-    if (this.socket.destroyed) return;
-    this.socket.resetAndDestroy();
+  protected ioResume(): void { this.socket.resume(); }
+  protected ioPause(): void { this.socket.pause(); }
+
+  protected ioWrite(chunk: Uint8Array): null {
+    this.socket.write(chunk, this.writeSettled);
+    return null;
   }
 
-  // The peer may have closed the socket already; 'close' is then in the past.
-  private whenClosed(done?: () => void): void {
-    if (!done) return;
-    if (this.socket.closed) setImmediate(done);
-    else this.socket.once('close', () => done());
+  protected ioCloseWrite(): Promise<void> {
+    return new Promise((resolve) => { this.socket.end(resolve); });
+  }
+
+  protected ioClose(rst: boolean): void {
+    if (!rst) this.socket.destroy();
+    else if (!this.socket.destroyed) this.socket.resetAndDestroy();
+  }
+
+  protected ioFailure(err: unknown): Failure { return failureOf(err); }
+
+  get fd(): number {
+    return (this.socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
   }
 
   setTypeOfService(tos: number): void {
@@ -240,14 +172,6 @@ const UV_TCP_REUSEPORT = 2;
 const UV_READABLE = 1;
 const UV_WRITABLE = 2;
 
-function errname(status: number): string {
-  try {
-    return getSystemErrorName(status);
-  } catch {
-    return `UNKNOWN_${status}`;
-  }
-}
-
 /** A bound handle from node:net (its own BoundSocket where it has one), not yet listening. */
 class NetBound implements Bound {
   constructor(readonly kind: 'tcp' | 'ipc', private raw: RawHandle | null, private sock: NetBoundSocket | null,
@@ -282,7 +206,7 @@ function createHandle(target: ListenTarget): RawHandle {
   } else {
     h = create(null, null, null, (target as { fd: number }).fd);
   }
-  if (typeof h === 'number') throw failure(errname(h));
+  if (typeof h === 'number') throw failure(errnoName(h));
   return h;
 }
 
@@ -331,19 +255,19 @@ function listen(target: ListenTarget, events: ListenEvents): Listener {
   const err = handle.listen(target.backlog);
   if (err) {
     handle.close();
-    throw failure(errname(err));
+    throw failure(errnoName(err));
   }
   if (target.kind === 'ipc' && (target.readableAll || target.writableAll)) {
     const chmodErr = handle.fchmod?.((target.readableAll ? UV_READABLE : 0) | (target.writableAll ? UV_WRITABLE : 0)) ?? 0;
     if (chmodErr) {
       handle.close();
-      throw failure(errname(chmodErr), 'uv_pipe_chmod');
+      throw failure(errnoName(chmodErr), 'uv_pipe_chmod');
     }
   }
   const Socket = net().Socket;
   handle.onconnection = (status, client) => {
     if (status < 0) {
-      events.onError(failure(errname(status)));
+      events.onError(failure(errnoName(status)));
       return;
     }
     // As node:net's server makes each accepted socket (the core reads when it wants to).
@@ -394,9 +318,17 @@ function bind(target: BindTarget): Bound {
   const err = h.getsockname?.(out) ?? 0;
   if (err) {
     h.close();
-    throw failure(errname(err));
+    throw failure(errnoName(err));
   }
   return new NetBound('tcp', h, null, endpointOf(out as unknown as NodeNet.AddressInfo, '')!);
+}
+
+// #17: a libuv handle node:cluster or child_process delivered, driven through a node:net Socket.
+function adoptHandle(handle: unknown): Connection {
+  const h = handle as { getpeername?: unknown; readStart?: unknown } | null;
+  if (!h || typeof h.readStart !== 'function') throw failure('EINVAL');
+  const socket = new (net().Socket)({ handle: h, allowHalfOpen: true, readable: true, writable: true } as NodeNet.SocketConstructorOpts);
+  return new NetConnection(socket, typeof h.getpeername === 'function' ? 'tcp' : 'ipc');
 }
 
 function adopt(fd: number): Connection {
@@ -409,14 +341,6 @@ function adopt(fd: number): Connection {
     throw failureOf(err);
   }
   return new NetConnection(socket, socket.remoteAddress === undefined ? 'ipc' : 'tcp');
-}
-
-// #17: a libuv handle node:cluster or child_process delivered, driven through a node:net Socket.
-function adoptHandle(handle: unknown): Connection {
-  const h = handle as { getpeername?: unknown; readStart?: unknown } | null;
-  if (!h || typeof h.readStart !== 'function') throw failure('EINVAL');
-  const socket = new (net().Socket)({ handle: h, allowHalfOpen: true, readable: true, writable: true } as NodeNet.SocketConstructorOpts);
-  return new NetConnection(socket, typeof h.getpeername === 'function' ? 'tcp' : 'ipc');
 }
 
 const [major, minor] = process.versions.node.split('.').map(Number);

@@ -67,6 +67,11 @@ export class UvConnection implements Connection {
       process.nextTick(done, failure('EBADF'));
       return;
     }
+    if (!chunks.length) {
+      // libuv asserts a write has buffers (an empty writev aborts the process).
+      process.nextTick(done, null);
+      return;
+    }
     const b = this.d.b;
     const req: WriteReq = new b.WriteWrap();
     req.handle = this.handle;
