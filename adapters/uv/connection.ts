@@ -22,6 +22,8 @@ function onread(this: OwnedHandle, buf: ArrayBuffer | undefined, arg?: number): 
   else if (nread < 0) r.onError(failure(errname(nread)));
 }
 
+const EMPTY_WRITE: readonly Uint8Array[] = [new Uint8Array(0)];
+
 type WriteReq = Req & { done?: (err: Failure | null) => void };
 
 // One oncomplete for every write (`this` is the request, on both runtimes): no closure per write.
@@ -67,11 +69,8 @@ export class UvConnection implements Connection {
       process.nextTick(done, failure('EBADF'));
       return;
     }
-    if (!chunks.length) {
-      // libuv asserts a write has buffers (an empty writev aborts the process).
-      process.nextTick(done, null);
-      return;
-    }
+    // libuv asserts a write has buffers (an empty writev aborts the process): one empty buffer keeps the order.
+    if (!chunks.length) chunks = EMPTY_WRITE;
     const b = this.d.b;
     const req: WriteReq = new b.WriteWrap();
     req.handle = this.handle;

@@ -38,6 +38,17 @@ export function uvConnect(d: Dialect, target: ConnectTarget, path: string,
     if (err) return fail(err, 'open');
   }
   const bindLocal = !bound && tcp && (target.localAddress || target.localPort);
+  // How a connect from a local address failed: [code, 'bind' when the bind step is what failed].
+  const boundConnectFailure = (err: string): [string, string?] => {
+    // Deno's copy answers EINVAL where libuv answers EADDRNOTAVAIL (as its bind does).
+    const code = err === 'EINVAL' && d.bindStatus(UV_EINVAL) !== UV_EINVAL ? 'EADDRNOTAVAIL' : err;
+    if (code !== 'EADDRINUSE' && code !== 'EADDRNOTAVAIL') return [code];
+    // A deferred bind failure surfaces at connect; but with the asked-for port really held, an
+    // EADDRNOTAVAIL is connect's own (that 4-tuple is in use), as Node reports it.
+    const local = code === 'EADDRNOTAVAIL' && target.kind === 'tcp' && target.localPort ? ipEndpoint(handle, 'getsockname') : undefined;
+    const held = !!local && typeof local !== 'string' && target.kind === 'tcp' && local.port === target.localPort;
+    return held ? [code] : [code, 'bind'];
+  };
   if (bindLocal) {
     // libuv may defer EADDRINUSE to connect(), which would then bind a random port: check the
     // port, as Node's net does (_checkBindError).
@@ -59,8 +70,9 @@ export function uvConnect(d: Dialect, target: ConnectTarget, path: string,
     if (cancelled) return;
     cancelled = true;
     if (status < 0) {
+      const [code, syscall] = bindLocal ? boundConnectFailure(errname(status)) : [errname(status)];
       handle.close();
-      done(failure(errname(status)));
+      done(failure(code, syscall));
       return;
     }
     done(null, new UvConnection(d, handle, tcp ? 'tcp' : 'ipc', '', tcp ? '' : target.path));
@@ -68,7 +80,7 @@ export function uvConnect(d: Dialect, target: ConnectTarget, path: string,
   const err = call(() => (target.kind === 'tcp'
     ? (target.family === 4 ? handle.connect(req, target.address, target.port) : handle.connect6(req, target.address, target.port))
     : handle.connect(req, path)));
-  if (err) return fail(err, bindLocal && (err === 'EADDRINUSE' || err === 'EADDRNOTAVAIL') ? 'bind' : undefined);
+  if (err) return bindLocal ? fail(...boundConnectFailure(err)) : fail(err);
   return { cancel: () => { if (!cancelled) { cancelled = true; handle.close(); after?.(); } } };
 }
 
