@@ -1,14 +1,19 @@
-// Builds the published package into dist/: for each public entry one ES module bundle (the
-// implementation; code shared between entries is split into dist/chunks/ and loaded once), a
-// CommonJS file that require()s it (so `import` and `require` share one instance: no dual-package
-// state), and one bundled declaration file for each of the two.
-//   dist/<entry>.mjs  dist/<entry>.cjs  dist/<entry>.d.mts  dist/<entry>.d.cts
-// Why this shape: an ES module imported from ESM costs no more than node:net's own start-up, while
-// an ESM wrapper over a CommonJS bundle costs Node ~11 MiB for its CommonJS export scan.
-// require() of an ES module (no top-level await) works on Node >= 20.19, Deno and Bun.
+// Builds the published package into dist/: one ES module holding the implementation (core, every
+// adapter), thin entry modules over it, a CommonJS file for each entry that require()s its ES module
+// (so `import` and `require` share one instance: no dual-package state), and one bundled
+// declaration file for each of the two.
+//   dist/chunks/core.mjs  dist/<entry>.mjs  dist/<entry>.cjs  dist/<entry>.d.mts  dist/<entry>.d.cts
+// Why this shape: start-up (`import 'crossnet'` against `import 'node:net'`, bench/startup.mjs).
+// Node's ES module loader costs ~1 ms for each file, so `crossnet` is two files (index.mjs over
+// chunks/core.mjs), not an entry over eight shared chunks; crossnet/sockets is its own code over
+// index.mjs; an adapter entry re-exports the adapter the core holds. An ES module imported from ESM
+// costs no more than node:net's own start-up, while an ESM wrapper over a CommonJS bundle costs
+// Node ~11 MiB for its CommonJS export scan. require() of an ES module (no top-level await) works
+// on Node >= 20.19, Deno and Bun.
 // Usage: node scripts/build.mjs
 import { build } from 'esbuild';
 import { generateDtsBundle } from 'dts-bundle-generator';
+import ts from 'typescript';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -27,67 +32,173 @@ export const entries = {
 };
 
 /**
+ * Builtins that crossnet needs only once a feature is used (a host lookup, a BlockList or error
+ * message shown with util.inspect, an adopted fd), never at import: each costs start-up where the
+ * runtime builds it on first request (Deno: node:fs ~8 ms, node:dns ~3 ms; Node: node:dns ~1.5 ms).
+ * An import of one of these is loaded on first use when the importing file only calls the names
+ * it imports (`fstatSync(fd)`) or only reads properties of the default (`dns.lookup`); any other
+ * use (a value passed on, compared, read at module level) keeps that import eager.
+ */
+const onFirstUse = new Set(['node:dns', 'node:fs', 'node:os', 'node:util']);
+
+/**
+ * How `file` uses each local name in `locals`: 'call' when every use calls it, a Set of property
+ * names when every use reads a property of it, 'value' otherwise. Types and property keys are not uses.
+ */
+function usesOf(file, locals) {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const uses = new Map([...locals].map((name) => [name, { calls: 0, props: new Set(), other: 0 }]));
+  const visit = (node) => {
+    if (ts.isImportDeclaration(node) || ts.isTypeNode(node)) return;
+    if (ts.isIdentifier(node) && uses.has(node.text)) {
+      const use = uses.get(node.text);
+      const p = node.parent;
+      if ((ts.isPropertyAccessExpression(p) && p.name === node) || (ts.isPropertyAssignment(p) && p.name === node)
+        || ((ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) && p.name === node)) {
+        // a property called like the import, not the import
+      } else if (ts.isCallExpression(p) && p.expression === node) use.calls++;
+      else if (ts.isPropertyAccessExpression(p) && p.expression === node) use.props.add(p.name.text);
+      else use.other++;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return new Map([...uses].map(([name, u]) => [name,
+    u.other || (u.calls && u.props.size) ? 'value' : u.calls ? 'call' : u.props.size ? u.props : 'value']));
+}
+
+/**
  * `import { x } from 'node:fs'` in an ES module makes Node build the builtin's whole export list,
  * which runs every lazy getter of it (fs.promises, util.parseArgs, dns.promises, …): a dozen
  * internal modules crossnet never uses. So the bundle asks the runtime for each builtin with
  * process.getBuiltinModule (Node >= 20.16, Deno, Bun) and reads only the names the importing file
- * imports, once, as CommonJS destructuring would (no per-property getters, which cost Bun ~10 MiB).
+ * imports, once, as CommonJS destructuring would (no per-property getters, which cost Bun ~10 MiB);
+ * the builtins in `onFirstUse` are asked for on first use instead.
  */
 const builtinsOnDemand = {
   name: 'builtins-on-demand',
   setup(b) {
     b.onResolve({ filter: /^node:/ }, (args) => {
-      const names = new Set();
-      let hasDefault = false;
+      const names = new Map(); // imported name → local name
+      let def;
       const text = readFileSync(args.importer, 'utf8');
       const quoted = args.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       for (const [, clause] of text.matchAll(new RegExp(`import\\s+([^;]*?)\\s+from\\s+['"]${quoted}['"]`, 'g'))) {
         if (/^type\s/.test(clause)) continue;
         if (clause.includes('*')) throw new Error(`${args.importer}: import ${args.path} by name or as default, not as a namespace`);
-        const [def, braces] = clause.includes('{') ? clause.split('{') : [clause, ''];
-        if (def.replace(',', '').trim()) hasDefault = true;
+        const [d, braces] = clause.includes('{') ? clause.split('{') : [clause, ''];
+        if (d.replace(',', '').trim()) def = d.replace(',', '').trim();
         for (const item of braces.replace('}', '').split(',')) {
-          const name = item.trim().split(/\s+as\s+/)[0];
-          if (name && !name.startsWith('type ')) names.add(name);
+          const [name, local = name] = item.trim().split(/\s+as\s+/);
+          if (name && !name.startsWith('type ')) names.set(name, local);
         }
       }
-      return { path: `${args.path}?${[...names].sort().join(',')}${hasDefault ? '&default' : ''}`, namespace: 'builtin' };
+      const eager = new Set(names.keys());
+      const lazy = [];
+      let lazyDefault;
+      if (onFirstUse.has(args.path)) {
+        const uses = usesOf(args.importer, new Set([...names.values(), ...(def ? [def] : [])]));
+        for (const [name, local] of names) if (uses.get(local) === 'call') { eager.delete(name); lazy.push(name); }
+        if (def && uses.get(def) instanceof Set) { lazyDefault = [...uses.get(def)].sort(); def = undefined; }
+      }
+      const query = [[...eager].sort().join(','), def ? 'default' : '', lazy.length ? `lazy=${lazy.sort().join(',')}` : '',
+        lazyDefault ? `lazydefault=${lazyDefault.join(',')}` : ''].filter((x, i) => i === 0 || x).join('&');
+      return { path: `${args.path}?${query}`, namespace: 'builtin' };
     });
     b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
       const [id, rest] = args.path.split('?');
-      const [list] = rest.split('&');
+      const [list, ...flags] = rest.split('&');
       const names = list ? list.split(',') : [];
-      return {
-        contents: `const m = globalThis.process.getBuiltinModule(${JSON.stringify(id)});\nexport default m;\n`
-          + (names.length ? `export const { ${names.join(', ')} } = m;\n` : ''),
-        loader: 'js',
-      };
+      const flag = (key) => flags.find((f) => f.startsWith(`${key}=`))?.slice(key.length + 1).split(',') ?? [];
+      const lazy = flag('lazy');
+      const lazyDefault = flag('lazydefault');
+      const get = `globalThis.process.getBuiltinModule(${JSON.stringify(id)})`;
+      if (!lazy.length && !lazyDefault.length) {
+        return {
+          contents: `const m = ${get};\nexport default m;\n` + (names.length ? `export const { ${names.join(', ')} } = m;\n` : ''),
+          loader: 'js',
+        };
+      }
+      const eager = names.length || flags.includes('default');
+      let contents = `let m${eager ? ` = ${get}` : ''};\nconst load = () => (m ??= ${get});\n`;
+      if (flags.includes('default')) contents += 'export default m;\n';
+      if (names.length) contents += `export const { ${names.join(', ')} } = m;\n`;
+      for (const name of lazy) contents += `export function ${name}(...args) { return load().${name}(...args); }\n`;
+      if (lazyDefault.length) contents += `export default { ${lazyDefault.map((p) => `get ${p}() { return load().${p}; }`).join(', ')} };\n`;
+      return { contents, loader: 'js' };
     });
   },
 };
 
-rmSync(dist, { recursive: true, force: true });
-
-await build({
-  entryPoints: Object.fromEntries(Object.entries(entries).map(([out, src]) => [out, join(root, src)])),
-  outdir: dist,
-  outExtension: { '.js': '.mjs' },
-  chunkNames: 'chunks/[name]-[hash]',
+/** The options every bundle of the build shares. */
+const common = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'neutral',
   target: 'es2022',
   // Runtime modules are the runtime's; nothing from node_modules is bundled.
   external: ['bun:*'],
-  plugins: [builtinsOnDemand],
   // Class fields as assignments, as tsc emits them (useDefineForClassFields: false).
   tsconfig: join(root, 'tsconfig.json'),
   legalComments: 'none',
   logLevel: 'warning',
-});
+};
 
-const header = '// Generated by scripts/build.mjs: the implementation is the ES module beside this file.\n';
+rmSync(dist, { recursive: true, force: true });
+
+// 1. The core: src/index.ts with everything it imports (every adapter, through adapters/auto.ts),
+// one file, exporting index's names and, under internal names, each adapter's transport.
+const adapterEntries = Object.entries(entries).filter(([out]) => out.startsWith('adapters/'));
+const internal = (out) => `__${out.replace(/\W/g, '_')}`;
+const coreFile = join(dist, 'chunks', 'core.mjs');
+const core = await build({
+  ...common,
+  stdin: {
+    contents: [`export * from './src/index.ts';`, `export { default } from './src/index.ts';`,
+      ...adapterEntries.map(([out, src]) => `export { transport as ${internal(out)} } from './${src}';`)].join('\n'),
+    resolveDir: root,
+    sourcefile: 'core.ts',
+    loader: 'ts',
+  },
+  outfile: coreFile,
+  plugins: [builtinsOnDemand],
+  metafile: true,
+});
+const coreExports = Object.values(core.metafile.outputs)[0].exports;
+const publicNames = coreExports.filter((n) => !adapterEntries.some(([out]) => internal(out) === n));
+
+// 2. The entries over it. index.mjs names every export (no `export *`: the loader resolves fewer
+// star bindings); an adapter entry re-exports its transport.
+const header = '// Generated by scripts/build.mjs: the implementation is in chunks/.\n';
+mkdirSync(join(dist, 'adapters'), { recursive: true });
+writeFileSync(join(dist, 'index.mjs'), `${header}export { ${publicNames.join(', ')} } from './chunks/core.mjs';\n`);
+for (const [out] of adapterEntries) {
+  writeFileSync(join(dist, `${out}.mjs`), `${header}export { ${internal(out)} as transport } from '../chunks/core.mjs';\n`);
+}
+
+// 3. Every other entry: its own code, bundled, with crossnet's public API taken from index.mjs
+// (no second copy of the core). Such an entry may import the core only through src/index.ts.
+const index = join(root, entries.index);
+const coreInputs = new Set(Object.keys(core.metafile.inputs).map((p) => join(root, p)));
+const overIndex = {
+  name: 'over-index',
+  setup(b) {
+    b.onResolve({ filter: /\.ts$/ }, async (args) => {
+      if (args.pluginData?.inner) return undefined;
+      const r = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: { inner: true } });
+      if (r.path === index) return { path: './index.mjs', external: true };
+      if (coreInputs.has(r.path)) throw new Error(`${args.importer}: import ${args.path} through src/index.ts (it is in the core)`);
+      return r;
+    });
+  },
+};
+for (const [out, src] of Object.entries(entries)) {
+  if (out === 'index' || out.startsWith('adapters/')) continue;
+  if (out.includes('/')) throw new Error(`entry ${out}: an entry over index.mjs must sit beside it`);
+  await build({ ...common, entryPoints: { [out]: join(root, src) }, outdir: dist, outExtension: { '.js': '.mjs' }, plugins: [overIndex, builtinsOnDemand] });
+}
+
+const cjsHeader = '// Generated by scripts/build.mjs: the implementation is the ES module beside this file.\n';
 for (const out of Object.keys(entries)) {
   const file = join(dist, `${out}.cjs`);
   mkdirSync(dirname(file), { recursive: true });
@@ -95,7 +206,7 @@ for (const out of Object.keys(entries)) {
   // Each export copied by name (not `module.exports = require(...)`), so CommonJS tools see the
   // same named and default exports the declarations give.
   const names = Object.keys(await import(pathToFileURL(join(dist, `${out}.mjs`)).href));
-  writeFileSync(file, `${header}'use strict';\nconst m = require('./${name}.mjs');\n`
+  writeFileSync(file, `${cjsHeader}'use strict';\nconst m = require('./${name}.mjs');\n`
     + "Object.defineProperty(exports, '__esModule', { value: true });\n"
     + names.map((n) => `exports.${n} = m.${n};\n`).join(''));
 }
