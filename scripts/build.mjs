@@ -43,11 +43,14 @@ const onFirstUse = new Set(['node:dns', 'node:fs', 'node:os', 'node:util']);
 
 /**
  * How `file` uses each local name in `locals`: 'call' when every use calls it, a Set of property
- * names when every use reads a property of it, 'value' otherwise. Types and property keys are not uses.
+ * names when every use reads a property of it, 'value' otherwise. Types, property keys and type
+ * assertions around a use (`(x as T).p`) are not uses.
  */
 function usesOf(file, locals) {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   const uses = new Map([...locals].map((name) => [name, { calls: 0, props: new Set(), other: 0 }]));
+  const typeOnly = (n) => ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n)
+    || ts.isTypeAssertionExpression(n) || ts.isSatisfiesExpression(n);
   const visit = (node) => {
     if (ts.isImportDeclaration(node) || ts.isTypeNode(node)) return;
     if (ts.isIdentifier(node) && uses.has(node.text)) {
@@ -56,15 +59,28 @@ function usesOf(file, locals) {
       if ((ts.isPropertyAccessExpression(p) && p.name === node) || (ts.isPropertyAssignment(p) && p.name === node)
         || ((ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) && p.name === node)) {
         // a property called like the import, not the import
-      } else if (ts.isCallExpression(p) && p.expression === node) use.calls++;
-      else if (ts.isPropertyAccessExpression(p) && p.expression === node) use.props.add(p.name.text);
-      else use.other++;
+      } else {
+        let at = node;
+        while (typeOnly(at.parent)) at = at.parent;
+        const q = at.parent;
+        if (ts.isCallExpression(q) && q.expression === at) use.calls++;
+        else if (ts.isPropertyAccessExpression(q) && q.expression === at && !isWritten(q)) use.props.add(q.name.text);
+        else use.other++;
+      }
     }
     ts.forEachChild(node, visit);
   };
   visit(source);
   return new Map([...uses].map(([name, u]) => [name,
     u.other || (u.calls && u.props.size) ? 'value' : u.calls ? 'call' : u.props.size ? u.props : 'value']));
+}
+
+/** Whether a property access is assigned to (`dns.lookup = …`, `x.n++`, `delete x.p`). */
+function isWritten(access) {
+  const p = access.parent;
+  if (ts.isBinaryExpression(p) && p.left === access && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment
+    && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment) return true;
+  return ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p) || ts.isDeleteExpression(p);
 }
 
 /**
@@ -95,13 +111,21 @@ const builtinsOnDemand = {
       }
       const eager = new Set(names.keys());
       const lazy = [];
+      const lazyObjects = []; // name:prop:prop…
       let lazyDefault;
       if (onFirstUse.has(args.path)) {
         const uses = usesOf(args.importer, new Set([...names.values(), ...(def ? [def] : [])]));
-        for (const [name, local] of names) if (uses.get(local) === 'call') { eager.delete(name); lazy.push(name); }
+        for (const [name, local] of names) {
+          const use = uses.get(local);
+          if (use === 'call') lazy.push(name);
+          else if (use instanceof Set) lazyObjects.push(`${name}:${[...use].sort().join(':')}`);
+          else continue;
+          eager.delete(name);
+        }
         if (def && uses.get(def) instanceof Set) { lazyDefault = [...uses.get(def)].sort(); def = undefined; }
       }
       const query = [[...eager].sort().join(','), def ? 'default' : '', lazy.length ? `lazy=${lazy.sort().join(',')}` : '',
+        lazyObjects.length ? `lazyobjects=${lazyObjects.sort().join(',')}` : '',
         lazyDefault ? `lazydefault=${lazyDefault.join(',')}` : ''].filter((x, i) => i === 0 || x).join('&');
       return { path: `${args.path}?${query}`, namespace: 'builtin' };
     });
@@ -112,8 +136,9 @@ const builtinsOnDemand = {
       const flag = (key) => flags.find((f) => f.startsWith(`${key}=`))?.slice(key.length + 1).split(',') ?? [];
       const lazy = flag('lazy');
       const lazyDefault = flag('lazydefault');
+      const lazyObjects = flag('lazyobjects').map((x) => x.split(':'));
       const get = `globalThis.process.getBuiltinModule(${JSON.stringify(id)})`;
-      if (!lazy.length && !lazyDefault.length) {
+      if (!lazy.length && !lazyDefault.length && !lazyObjects.length) {
         return {
           contents: `const m = ${get};\nexport default m;\n` + (names.length ? `export const { ${names.join(', ')} } = m;\n` : ''),
           loader: 'js',
@@ -124,7 +149,11 @@ const builtinsOnDemand = {
       if (flags.includes('default')) contents += 'export default m;\n';
       if (names.length) contents += `export const { ${names.join(', ')} } = m;\n`;
       for (const name of lazy) contents += `export function ${name}(...args) { return load().${name}(...args); }\n`;
-      if (lazyDefault.length) contents += `export default { ${lazyDefault.map((p) => `get ${p}() { return load().${p}; }`).join(', ')} };\n`;
+      // A name or default read only by property: an object whose getters read the builtin's
+      // current value (so a later `dns.lookup = …` is seen, as before).
+      const getters = (base, props) => `{ ${props.map((p) => `get ${p}() { return ${base}.${p}; }`).join(', ')} }`;
+      for (const [name, ...props] of lazyObjects) contents += `export const ${name} = ${getters(`load().${name}`, props)};\n`;
+      if (lazyDefault.length) contents += `export default ${getters('load()', lazyDefault)};\n`;
       return { contents, loader: 'js' };
     });
   },
