@@ -31,13 +31,14 @@ export const entries = {
 
 /**
  * Builtins that crossnet needs only once a feature is used (a host lookup, a BlockList or error
- * message shown with util.inspect, an adopted fd), never at import: each costs start-up where the
- * runtime builds it on first request (Deno: node:fs ~8 ms, node:dns ~3 ms; Node: node:dns ~1.5 ms).
+ * message shown with util.inspect, an adopted fd, a handle's async id), never at import: each costs
+ * start-up where the runtime builds it on first request (Deno: node:fs ~8 ms, node:dns ~3 ms,
+ * node:util ~1.5 ms; Node: node:dns ~1.5 ms; Bun: node:fs ~2 ms, node:async_hooks ~0.5 ms).
  * An import of one of these is loaded on first use when the importing file only calls the names
  * it imports (`fstatSync(fd)`) or only reads properties of the default (`dns.lookup`); any other
  * use (a value passed on, compared, read at module level) keeps that import eager.
  */
-const onFirstUse = new Set(['node:dns', 'node:fs', 'node:os', 'node:util']);
+const onFirstUse = new Set(['node:async_hooks', 'node:dns', 'node:fs', 'node:os', 'node:util']);
 
 /**
  * How `file` uses each local name in `locals`: 'call' when every use calls it, a Set of property
