@@ -1,6 +1,7 @@
 // Start-up cost of crossnet: whole-process wall time and peak RSS of a one-line script,
 // `import 'crossnet'` against `import 'node:net'` (and `require` of each), on each runtime.
 //   node bench/startup.mjs [--runs N] [--runtimes node,deno,bun] [--loaders import,require]
+//                          [--packages label=DIR,…]   (other builds of the package, e.g. main's, side by side)
 // Each run starts a fresh process; runs are interleaved (crossnet, node:net, node:net, crossnet, …
 // for every runtime and loader in turn) so drift of a shared machine hits both sides alike. The
 // scripts sit in a temporary project whose node_modules/crossnet links to this checkout, so
@@ -28,9 +29,10 @@ export const LOADERS = ['import', 'require'];
 export const TARGET = { ms: 5, MiB: 2 };
 
 const SCRIPTS = {
-  import: { crossnet: ["crossnet.mjs", "import 'crossnet';\n"], 'node:net': ['node-net.mjs', "import 'node:net';\n"] },
+  import: { crossnet: ['crossnet.mjs', "import 'crossnet';\n"], 'node:net': ['node-net.mjs', "import 'node:net';\n"] },
   require: { crossnet: ['crossnet.cjs', "require('crossnet');\n"], 'node:net': ['node-net.cjs', "require('node:net');\n"] },
 };
+const BASE = 'node:net';
 const TIME = '/usr/bin/time';
 const MARK = 'crossnet-startup-peak-kib=';
 
@@ -60,28 +62,42 @@ function once(cmd, args, cwd, withTime) {
 }
 
 /**
- * Measure. Returns { runs, rows: [{ runtime, loader, impl, n, ms, MiB, msMin, msMax }], deltas:
- * [{ runtime, loader, ms, MiB, pairMs, ok }], errors }. `log` gets one line per finished round.
+ * Measure. `packages`: [label, directory of a built crossnet package] pairs (default: this
+ * checkout as 'crossnet'). Returns { runs, rows: [{ runtime, loader, impl, n, ms, msMin, msMax,
+ * MiB }], deltas: [{ runtime, loader, impl, ms, MiB, pairMs, ok }] (each package against
+ * node:net), errors, peakRss }. `log` gets one line per finished round.
  */
-export async function measureStartup({ runs = 20, runtimes = Object.keys(RUNTIMES), loaders = LOADERS, commands = RUNTIMES, log = () => {} } = {}) {
-  if (!existsSync(join(root, 'dist', 'index.mjs'))) throw new Error('no dist/: run `npm run build` first');
+export async function measureStartup({ runs = 20, runtimes = Object.keys(RUNTIMES), loaders = LOADERS, commands = RUNTIMES,
+  packages = [['crossnet', root]], log = () => {} } = {}) {
+  for (const [label, dir] of packages) {
+    if (!existsSync(join(dir, 'dist', 'index.mjs'))) throw new Error(`${label}: no ${join(dir, 'dist')}: run \`npm run build\` first`);
+  }
   const work = mkdtempSync(join(tmpdir(), 'crossnet-startup-'));
   const withTime = existsSync(TIME);
   const samples = new Map();
   const errors = new Set();
   try {
-    mkdirSync(join(work, 'node_modules'));
-    symlinkSync(root, join(work, 'node_modules', 'crossnet'), 'dir');
-    writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'startup-probe', private: true, dependencies: { crossnet: '*' } }));
-    for (const loader of loaders) for (const [file, text] of Object.values(SCRIPTS[loader])) writeFileSync(join(work, file), text);
+    // One project per package, each with node_modules/crossnet linking to it; node:net's scripts
+    // sit in the first.
+    const where = new Map();
+    packages.forEach(([label, dir], i) => {
+      const project = join(work, `p${i}`);
+      mkdirSync(join(project, 'node_modules'), { recursive: true });
+      symlinkSync(dir, join(project, 'node_modules', 'crossnet'), 'dir');
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: `startup-probe-${i}`, private: true, dependencies: { crossnet: '*' } }));
+      for (const loader of loaders) for (const [file, text] of Object.values(SCRIPTS[loader])) writeFileSync(join(project, file), text);
+      where.set(label, [project, 'crossnet']);
+      if (!i) where.set(BASE, [project, BASE]);
+    });
+    const impls = [...packages.map(([label]) => label), BASE];
     const cells = runtimes.flatMap((runtime) => loaders.map((loader) => ({ runtime, loader })));
-    // One unmeasured round first: the OS file cache, Deno's module cache.
+    // One unmeasured round first: the OS file cache, Deno's and Bun's code caches.
     for (let round = 0; round <= runs; round++) {
       for (const { runtime, loader } of cells) {
-        const impls = round % 2 ? ['node:net', 'crossnet'] : ['crossnet', 'node:net'];
-        for (const impl of impls) {
+        for (const impl of round % 2 ? [...impls].reverse() : impls) {
           const [cmd, pre] = commands[runtime];
-          const r = await once(cmd, [...pre, SCRIPTS[loader][impl][0]], work, withTime);
+          const [cwd, script] = where.get(impl);
+          const r = await once(cmd, [...pre, SCRIPTS[loader][script][0]], cwd, withTime);
           if (!round) continue;
           const key = `${runtime} ${loader} ${impl}`;
           if (!samples.has(key)) samples.set(key, []);
@@ -95,19 +111,24 @@ export async function measureStartup({ runs = 20, runtimes = Object.keys(RUNTIME
     const deltas = [];
     for (const { runtime, loader } of cells) {
       const get = (impl) => samples.get(`${runtime} ${loader} ${impl}`) ?? [];
-      for (const impl of ['crossnet', 'node:net']) {
+      const row = (impl) => {
         const s = get(impl);
         const mib = s.map((x) => x.MiB).filter((x) => x != null);
-        rows.push({ runtime, loader, impl, n: s.length, ms: median(s.map((x) => x.ms)), msMin: s.length ? Math.min(...s.map((x) => x.ms)) : null,
-          msMax: s.length ? Math.max(...s.map((x) => x.ms)) : null, MiB: median(mib) });
+        const ms = s.map((x) => x.ms);
+        return { runtime, loader, impl, n: s.length, ms: median(ms), msMin: s.length ? Math.min(...ms) : null, msMax: s.length ? Math.max(...ms) : null, MiB: median(mib) };
+      };
+      const base = row(BASE);
+      for (const impl of impls.slice(0, -1)) {
+        const cn = row(impl);
+        rows.push(cn);
+        // Per-round differences as well: pairing cancels drift of the machine's speed.
+        const byRound = new Map(get(BASE).map((x) => [x.round, x]));
+        const pairs = get(impl).filter((x) => byRound.has(x.round)).map((x) => x.ms - byRound.get(x.round).ms);
+        const ms = cn.ms != null && base.ms != null ? cn.ms - base.ms : null;
+        const MiB = cn.MiB != null && base.MiB != null ? cn.MiB - base.MiB : null;
+        deltas.push({ runtime, loader, impl, ms, MiB, pairMs: median(pairs), ok: ms != null && ms <= TARGET.ms && (MiB == null || MiB <= TARGET.MiB) });
       }
-      const [cn, nn] = [rows.at(-2), rows.at(-1)];
-      // Per-round differences as well: pairing cancels drift of the machine's speed.
-      const byRound = new Map(get('node:net').map((x) => [x.round, x]));
-      const pairs = get('crossnet').filter((x) => byRound.has(x.round)).map((x) => x.ms - byRound.get(x.round).ms);
-      const ms = cn.ms != null && nn.ms != null ? cn.ms - nn.ms : null;
-      const MiB = cn.MiB != null && nn.MiB != null ? cn.MiB - nn.MiB : null;
-      deltas.push({ runtime, loader, ms, MiB, pairMs: median(pairs), ok: ms != null && ms <= TARGET.ms && (MiB == null || MiB <= TARGET.MiB) });
+      rows.push(base);
     }
     return { runs, rows, deltas, errors: [...errors], peakRss: withTime };
   } finally {
@@ -124,12 +145,14 @@ export function startupMarkdown(result) {
   lines.push(`A one-line script, each run a fresh process, ${result.runs} runs per cell interleaved (crossnet and node:net in turn); ` +
     `medians of whole-process wall time${result.peakRss ? ' and peak RSS (GNU time)' : ''}. ` +
     `Budget: crossnet at most ${TARGET.ms} ms and ${TARGET.MiB} MiB above node:net. Δ pairs is the median of per-round differences.`, '');
-  lines.push('| runtime | loader | crossnet ms | node:net ms | Δ ms | Δ pairs ms | crossnet MiB | node:net MiB | Δ MiB | within budget |');
-  lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |');
+  const several = new Set(result.deltas.map((d) => d.impl)).size > 1;
+  lines.push(`| runtime | loader |${several ? ' build |' : ''} crossnet ms | node:net ms | Δ ms | Δ pairs ms | crossnet MiB | node:net MiB | Δ MiB | within budget |`);
+  lines.push(`| --- | --- |${several ? ' --- |' : ''} ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |`);
   for (const d of result.deltas) {
-    const [cn, nn] = ['crossnet', 'node:net'].map((impl) => result.rows.find((r) => r.runtime === d.runtime && r.loader === d.loader && r.impl === impl));
-    lines.push(`| ${d.runtime} | ${d.loader} | ${f1(cn.ms)} | ${f1(nn.ms)} | ${signed(d.ms)} | ${signed(d.pairMs)} | ${f1(cn.MiB)} | ${f1(nn.MiB)} | ` +
-      `${signed(d.MiB)} | ${d.ms == null ? '—' : d.ok ? '✓' : '✗'} |`);
+    const find = (impl) => result.rows.find((r) => r.runtime === d.runtime && r.loader === d.loader && r.impl === impl);
+    const [cn, nn] = [find(d.impl), find(BASE)];
+    lines.push(`| ${d.runtime} | ${d.loader} |${several ? ` ${d.impl} |` : ''} ${f1(cn.ms)} | ${f1(nn.ms)} | ${signed(d.ms)} | ${signed(d.pairMs)} | ` +
+      `${f1(cn.MiB)} | ${f1(nn.MiB)} | ${signed(d.MiB)} | ${d.ms == null ? '—' : d.ok ? '✓' : '✗'} |`);
   }
   if (result.errors.length) lines.push('', ...result.errors.map((e) => `- error: \`${e.replace(/`/g, "'").slice(0, 300)}\``));
   return lines;
@@ -159,8 +182,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.error('--runs must be an integer from 1 to 200');
     process.exit(2);
   }
+  const packages = option('--packages', `crossnet=${root}`).split(',').filter(Boolean).map((x) => {
+    const i = x.indexOf('=');
+    return i > 0 ? [x.slice(0, i), x.slice(i + 1)] : [x, x];
+  });
   const result = await measureStartup({
-    runs, runtimes: pick('--runtimes', Object.keys(RUNTIMES)), loaders: pick('--loaders', LOADERS),
+    runs, packages, runtimes: pick('--runtimes', Object.keys(RUNTIMES)), loaders: pick('--loaders', LOADERS),
     log: (line) => process.stderr.write(`${line}\r`),
   });
   process.stderr.write('\n');
