@@ -35,8 +35,9 @@ export const entries = {
  * start-up where the runtime builds it on first request (Deno: node:fs ~8 ms, node:dns ~3 ms,
  * node:util ~1.5 ms; Node: node:dns ~1.5 ms; Bun: node:fs ~2 ms, node:async_hooks ~0.5 ms).
  * An import of one of these is loaded on first use when the importing file only calls the names
- * it imports (`fstatSync(fd)`) or only reads properties of the default (`dns.lookup`); any other
- * use (a value passed on, compared, read at module level) keeps that import eager.
+ * it imports (`fstatSync(fd)`) or only reads their properties (`dns.lookup`, `constants.errno`);
+ * any other use (a value passed on, compared, constructed, assigned to) keeps that import eager,
+ * and a use at module level simply loads it at import. bench/startup.mjs shows either.
  */
 const onFirstUse = new Set(['node:async_hooks', 'node:dns', 'node:fs', 'node:os', 'node:util']);
 
