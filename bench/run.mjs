@@ -1,6 +1,7 @@
 // Benchmarks crossnet against each runtime's own node:net and its raw socket API. Usage:
 //   node bench/run.mjs [--quick] [--reps N] [--runtimes node,deno,bun] [--impls crossnet,node:net,raw,sockets]
 //                      [--workloads throughput,pingpong,connect-seq,connect-c50,fanout,idle]
+//                      [--startup-runs N]   (start-up, bench/startup.mjs: 20 runs, --quick 10, 0 skips it)
 // Each measurement runs in its own child process (so peak RSS is per measurement), one at a time,
 // interleaved: rep 1 of every combination, then rep 2, … Prints a Markdown table of medians and
 // ratios, and writes JSON + Markdown to bench/results/ and the Markdown to bench/RESULTS.md.
@@ -9,6 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureStartup, startupMarkdown } from './startup.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -79,6 +81,11 @@ const mode = args.includes('--quick') ? 'quick' : 'full';
 const reps = Number(option('--reps', '5'));
 if (!Number.isInteger(reps) || reps < 1 || reps > 100) {
   console.error('--reps must be an integer from 1 to 100');
+  process.exit(2);
+}
+const startupRuns = Number(option('--startup-runs', mode === 'quick' ? '10' : '20'));
+if (!Number.isInteger(startupRuns) || startupRuns < 0 || startupRuns > 200) {
+  console.error('--startup-runs must be an integer from 0 to 200');
   process.exit(2);
 }
 const runtimes = list('--runtimes', Object.keys(RUNTIMES));
@@ -319,14 +326,16 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
+// Start-up: `import 'crossnet'` against `import 'node:net'` on each runtime (bench/startup.mjs).
+const startup = startupRuns ? await measureStartup({ runs: startupRuns, runtimes, commands: RUNTIMES, log: console.log }) : null;
 meta.elapsedSeconds = Math.round((Date.now() - startedAt) / 1000);
 
 const summary = summarize(measurements);
-const md = markdown(meta, summary);
+const md = markdown(meta, summary) + (startup ? `\n${startupMarkdown(startup).join('\n')}\n` : '');
 const resultsDir = join(here, 'results');
 if (!existsSync(resultsDir)) mkdirSync(resultsDir, { recursive: true });
 const stamp = meta.date.replace(/[:.]/g, '-');
-writeFileSync(join(resultsDir, `${stamp}.json`), JSON.stringify({ meta, summary, measurements }, null, 1));
+writeFileSync(join(resultsDir, `${stamp}.json`), JSON.stringify({ meta, summary, measurements, startup }, null, 1));
 writeFileSync(join(resultsDir, `${stamp}.md`), md);
 writeFileSync(join(here, 'RESULTS.md'), md);
 console.log('\n' + md);

@@ -140,15 +140,43 @@ function build(): Record<string, readonly [number, string]> {
   return table;
 }
 
-/** code → [negative libuv errno, libuv message], as Node reports them on this platform. */
-export const ERRNO: Readonly<Record<string, readonly [number, string]>> = Object.freeze(build());
+type Table = Readonly<Record<string, readonly [number, string]>>;
+let table: Table | undefined;
+let byErrno: Map<number, string> | undefined;
 
-const byErrno = new Map<number, string>();
-for (const code of Object.keys(ERRNO)) if (!byErrno.has(ERRNO[code][0])) byErrno.set(ERRNO[code][0], code);
+/** Built on first use, not at import: the runtime's map costs start-up (node:util, node:os). */
+function codes(): Table {
+  if (!table) {
+    const built = Object.freeze(build());
+    byErrno = new Map();
+    for (const code of Object.keys(built)) if (!byErrno.has(built[code][0])) byErrno.set(built[code][0], code);
+    table = built;
+  }
+  return table;
+}
+
+function reverse(): Map<number, string> {
+  codes();
+  return byErrno as Map<number, string>;
+}
+
+/** code → [negative libuv errno, libuv message], as Node reports them on this platform (read-only). */
+export const ERRNO: Table = new Proxy({}, {
+  get: (_, key) => Reflect.get(codes(), key),
+  has: (_, key) => Reflect.has(codes(), key),
+  ownKeys: () => Reflect.ownKeys(codes()),
+  getOwnPropertyDescriptor: (_, key) => {
+    const d = Reflect.getOwnPropertyDescriptor(codes(), key);
+    return d && { ...d, configurable: true }; // the target holds none of them
+  },
+  set: () => false,
+  defineProperty: () => false,
+  deleteProperty: () => false,
+});
 
 /** The code for a libuv errno as Node reports it (`-111` → `'ECONNREFUSED'` on Linux), or undefined. */
 export function errnoCode(errno: number): string | undefined {
-  return byErrno.get(errno);
+  return reverse().get(errno);
 }
 
 /**
@@ -157,6 +185,6 @@ export function errnoCode(errno: number): string | undefined {
  */
 export function osErrnoCode(errno: number): string | undefined {
   if (!POSIX || !Number.isInteger(errno) || errno <= 0) return undefined;
-  const code = byErrno.get(-errno);
+  const code = reverse().get(-errno);
   return code === undefined || code in LIBUV_OWN ? undefined : code;
 }

@@ -162,8 +162,6 @@ type Fn = (...args: unknown[]) => unknown;
 /** A handle object as Node's tests fake them: any of libuv's stream methods. */
 export type ForeignHandle = Record<string, unknown> & { readStart: Fn };
 
-const UV_ENOTCONN = errnoOf('ENOTCONN');
-
 function call(h: ForeignHandle, name: string, ...args: unknown[]): unknown {
   const fn = h[name];
   return typeof fn === 'function' ? (fn as Fn).apply(h, args) : undefined;
@@ -253,7 +251,7 @@ export class ForeignConnection implements Connection {
     }
     const req: Req = { handle: this.handle, oncomplete: (status) => done(status < 0 ? failure(codeOfErrno(status)) : null) };
     const err = call(this.handle, 'shutdown', req);
-    if (err === 1 || err === UV_ENOTCONN) done(null);
+    if (err === 1 || err === errnoOf('ENOTCONN')) done(null);
     else if (typeof err === 'number' && err !== 0) done(failure(codeOfErrno(err)));
   }
 
