@@ -58,9 +58,12 @@ const builtinsOnDemand = {
       const [list] = rest.split('&');
       const names = list ? list.split(',') : [];
       return {
-        contents: `const m = globalThis.process.getBuiltinModule(${JSON.stringify(id)});\nexport default m;\n`
+        // Through src/supported.ts, so a runtime too old for crossnet fails there, clearly, first.
+        contents: `import { builtin } from ${JSON.stringify(join(root, 'src', 'supported.ts'))};\n`
+          + `const m = builtin(${JSON.stringify(id)});\nexport default m;\n`
           + (names.length ? `export const { ${names.join(', ')} } = m;\n` : ''),
         loader: 'js',
+        resolveDir: root,
       };
     });
   },
