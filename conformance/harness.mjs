@@ -20,6 +20,15 @@ const files = wanted.length ? wanted.map((f) => join(process.cwd(), f))
 process.on('uncaughtException', escaped);
 process.on('unhandledRejection', escaped);
 
+const out = process.env.CROSSNET_RESULTS;
+const save = () => { if (out) writeFileSync(out, JSON.stringify({ env, results }, null, 1)); };
+// A column that overran its time is ended with SIGTERM: keep the outcomes it has (the running test fails).
+process.on('SIGTERM', () => {
+  for (const r of results) if (r.status === 'fail' && !r.error) r.error = 'the column timed out during this test';
+  save();
+  process.exit(2);
+});
+
 let index = 0;
 for (const file of files) {
   globalThis.UVU_INDEX = index++;
@@ -28,8 +37,7 @@ for (const file of files) {
 }
 await uvu.exec(false);
 
-const out = process.env.CROSSNET_RESULTS;
-if (out) writeFileSync(out, JSON.stringify({ env, results }, null, 1));
+save();
 const failed = results.filter((r) => r.status !== 'pass').length;
 console.log(`${env.runtime}/${env.impl}: ${results.length - failed} passed, ${failed} failed`);
 // Servers left open by a failed test must not keep the column running.

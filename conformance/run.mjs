@@ -4,6 +4,8 @@
 //   node conformance/run.mjs [--check] [--matrix] [--runtimes node,deno] [--impls crossnet] [--jobs N] [files…]
 // --check  exit non-zero when a required cell fails (crossnet anywhere, node:net on Node).
 // --matrix write conformance/MATRIX.md and the generated tables in README.md, and print the table.
+// --versions also run the older and newer runtime versions of conformance/versions.mjs (installed on
+//          first use); --matrix then adds them to MATRIX.md and conformance/report.html.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,10 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderMatrix, renderApiTable, renderLimits, judge } from './report.mjs';
 import { REFERENCE_NODES, referenceName, referenceNodes } from './runtimes.mjs';
+import { versionRuntimes, versionOf, minimums } from './versions.mjs';
+import { checkLimits } from './limits.mjs';
+import { judgeVersions } from './versions-report.mjs';
+import { publish } from './publish.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -37,6 +43,10 @@ const commands = {
 const refNames = REFERENCE_NODES.map(referenceName).filter((n) => runtimes.includes('node') || runtimes.includes(n));
 const refs = refNames.length ? referenceNodes({ names: refNames }) : [];
 for (const ref of refs) commands[ref.name] = [ref.bin, []];
+// --versions: the other runtime versions, skipping those the columns above run anyway.
+const own = flag('--versions') ? { node: [process.versions.node, ...refs.map((r) => r.version)], deno: [versionOf(bin('deno'))], bun: [versionOf(bin('bun'))] } : {};
+const versionRts = flag('--versions') ? versionRuntimes({ skip: (rt, v) => !runtimes.includes(rt) || own[rt].includes(v) }) : [];
+for (const v of versionRts) commands[v.name] = [v.cmd, v.args];
 
 const columns = [];
 for (const runtime of runtimes) if (!refNames.includes(runtime)) for (const impl of impls) columns.push({ runtime, impl });
@@ -45,6 +55,7 @@ if (runtimes.includes('node') && impls.includes('crossnet')) columns.push({ runt
 // Behaviour newer than the machine's Node is checked against newer Nodes' own node:net, and
 // crossnet must hold on those Nodes too (its adapter then uses libuv features Node 20 lacks).
 for (const ref of refs) for (const impl of impls) columns.push({ runtime: ref.name, impl, ref: true });
+for (const v of versionRts) for (const impl of impls) columns.push({ runtime: v.name, impl, versions: v.runtime, version: v.version });
 
 const work = mkdtempSync(join(tmpdir(), 'crossnet-matrix-'));
 
@@ -61,7 +72,12 @@ function runColumn(col) {
     let log = '';
     child.stdout.on('data', (d) => { log += d; });
     child.stderr.on('data', (d) => { log += d; });
-    const timer = setTimeout(() => { log += '\n[runner] column timed out\n'; child.kill('SIGKILL'); }, COLUMN_TIMEOUT);
+    // SIGTERM first: the harness then writes the outcomes it has.
+    const timer = setTimeout(() => {
+      log += '\n[runner] column timed out\n';
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    }, col.versions ? 2 * COLUMN_TIMEOUT : COLUMN_TIMEOUT);
     child.on('close', (code) => {
       clearTimeout(timer);
       let data = { results: [] };
@@ -70,7 +86,7 @@ function runColumn(col) {
       }
       const secs = ((Date.now() - started) / 1000).toFixed(1);
       console.log(`[${col.runtime}/${col.impl}] exit ${code} in ${secs}s: ${data.results.filter((r) => r.status === 'pass').length}/${data.results.length} passed`);
-      resolve({ ...col, code, log, env: data.env, results: data.results });
+      resolve({ ...col, code, log, env: data.env ?? (col.versions && { runtime: col.versions, version: col.version }), results: data.results });
     });
   });
 }
@@ -87,7 +103,13 @@ async function runAll() {
 const ran = await runAll();
 rmSync(work, { recursive: true, force: true });
 
-const verdict = judge(ran);
+const verdict = judge(ran.filter((c) => !c.versions));
+// Required too: each adapter's capabilities as conformance/limits.mjs pins them, and the version columns.
+const versionVerdict = judgeVersions(ran.filter((c) => c.versions), minimums(root));
+const limitFailures = checkLimits(ran);
+verdict.failures.push(...limitFailures, ...versionVerdict.failures);
+verdict.failed = verdict.failures.length;
+verdict.passed += versionVerdict.passed;
 for (const f of verdict.failures) {
   console.log(`\nFAIL [${f.column}] ${f.suite} › ${f.name}\n${(f.error || '').replace(/^/gm, '    ')}`);
 }
@@ -103,8 +125,10 @@ if (flag('--slow')) {
 }
 
 if (flag('--matrix')) {
-  const md = renderMatrix(ran, verdict);
+  const md = renderMatrix(ran.filter((c) => !c.versions), verdict);
   writeFileSync(join(here, 'MATRIX.md'), md);
+  // The version section and report.html, from this run and the stored columns it did not run.
+  if (!files.length) publish(ran);
   const readme = join(root, 'README.md');
   if (existsSync(readme) && !files.length) {
     let text = readFileSync(readme, 'utf8');
@@ -119,4 +143,4 @@ if (flag('--matrix')) {
 console.log(`\nRequired cells (crossnet on every runtime, node:net on every Node): ${verdict.passed} passed, ${verdict.failed} failed`);
 console.log(`Recorded differences of Deno's and Bun's own node:net: ${verdict.builtinDiffs} failing cells`);
 console.log(`${verdict.passed} passed, ${verdict.failed} failed`);
-if (flag('--check') && (verdict.failed > 0 || ran.some((c) => !c.ref && !c.results.length))) process.exit(1);
+if (flag('--check') && (verdict.failed > 0 || ran.some((c) => !c.ref && !c.versions && !c.results.length))) process.exit(1);
