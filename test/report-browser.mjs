@@ -47,6 +47,7 @@ if (!executablePath) {
   failed++;
   done();
 }
+console.log(`Chromium: ${executablePath}`);
 check('conformance/report.html exists', existsSync(report), `${report} is missing: npm run matrix writes it`);
 if (!existsSync(report)) done();
 const data = JSON.parse(/<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(readFileSync(report, 'utf8'))[1]);
