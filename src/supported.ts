@@ -3,11 +3,12 @@
 // are package.json's "engines"; the version matrix (`npm run matrix -- --versions`, MATRIX.md) chose
 // them as the oldest tested release where crossnet passes the whole suite: Node 20.19 is the first
 // 20.x whose require() loads an ES module; Deno before 2.1 and Bun before 1.2.10 lack even
-// process.getBuiltinModule (the bundle's builtin loader), and older 2.x / 1.x releases fail tests
-// (IPC unlink and permissions, bun:ffi listen, TLS over a crossnet socket, …: see MATRIX.md).
+// process.getBuiltinModule (the bundle's builtin loader); Deno 2.1-2.8 fail IPC unlink and
+// permissions, TLS and child-process tests; Bun 1.2-1.3 fail bun:ffi listen/bind, IPC errors and
+// IP_TOS; Bun 1.4.0-1.4.2's node:tls ignores the wrapped socket's allowHalfOpen (see MATRIX.md).
 // Nothing here imports a builtin: the bundle's builtin loader (scripts/build.mjs) calls builtin().
 
-export const MINIMUM = { node: '20.19.0', deno: '2.9.0', bun: '1.4.0' } as const;
+export const MINIMUM = { node: '20.19.0', deno: '2.9.0', bun: '1.4.5' } as const;
 
 type Runtime = keyof typeof MINIMUM;
 
