@@ -46,7 +46,8 @@ export function suite(name) {
       }
       current = rec;
       let timer;
-      const limit = opts.timeout ?? 8000;
+      // CROSSNET_TEST_TIMEOUT: a shorter default for recorded-only columns (run.mjs), where hangs abound.
+      const limit = opts.timeout ?? (Number(process.env.CROSSNET_TEST_TIMEOUT) || 8000);
       try {
         await Promise.race([
           Promise.resolve().then(fn),
@@ -66,6 +67,7 @@ export function suite(name) {
         rec.ms = Date.now() - started;
         current = null;
         failCurrent = null;
+        globalThis.__crossnetProgress?.();
       }
     });
   };

@@ -142,15 +142,18 @@ const builtinsOnDemand = {
       const lazy = flag('lazy');
       const lazyDefault = flag('lazydefault');
       const lazyObjects = flag('lazyobjects').map((x) => x.split(':'));
-      const get = `globalThis.process.getBuiltinModule(${JSON.stringify(id)})`;
+      // Through src/supported.ts, so a runtime too old for crossnet fails there, clearly, first.
+      const imp = `import { builtin } from ${JSON.stringify(join(root, 'src', 'supported.ts'))};\n`;
+      const get = `builtin(${JSON.stringify(id)})`;
       if (!lazy.length && !lazyDefault.length && !lazyObjects.length) {
         return {
-          contents: `const m = ${get};\nexport default m;\n` + (names.length ? `export const { ${names.join(', ')} } = m;\n` : ''),
+          contents: `${imp}const m = ${get};\nexport default m;\n` + (names.length ? `export const { ${names.join(', ')} } = m;\n` : ''),
           loader: 'js',
+          resolveDir: root,
         };
       }
       const eager = names.length || flags.includes('default');
-      let contents = `let m${eager ? ` = ${get}` : ''};\nconst load = () => (m ??= ${get});\n`;
+      let contents = `${imp}let m${eager ? ` = ${get}` : ''};\nconst load = () => (m ??= ${get});\n`;
       if (flags.includes('default')) contents += 'export default m;\n';
       if (names.length) contents += `export const { ${names.join(', ')} } = m;\n`;
       for (const name of lazy) contents += `export function ${name}(...args) { return load().${name}(...args); }\n`;
@@ -159,7 +162,7 @@ const builtinsOnDemand = {
       const getters = (base, props) => `{ ${props.map((p) => `get ${p}() { return ${base}.${p}; }`).join(', ')} }`;
       for (const [name, ...props] of lazyObjects) contents += `export const ${name} = ${getters(`load().${name}`, props)};\n`;
       if (lazyDefault.length) contents += `export default ${getters('load()', lazyDefault)};\n`;
-      return { contents, loader: 'js' };
+      return { contents, loader: 'js', resolveDir: root };
     });
   },
 };

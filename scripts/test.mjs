@@ -50,6 +50,7 @@ const steps = [
   ['testing (in-memory network): docs example on bun', ...bun, 'examples/testing-retry.mjs'],
   ['integrity: every byte on node, deno, bun × crossnet, builtin (GC pressure)', node, 'test/integrity-all.mjs'],
   ['packed package in a fresh project', node, 'test/consumer.mjs'],
+  ['conformance/report.html in headless Chromium', node, 'test/report-browser.mjs'],
   ['JSR: deno publish --dry-run (slow types, file list)', bin('deno'), 'publish', '--dry-run', '--allow-dirty', '--quiet'],
   ['workflow lint (.github/workflows/ci.yml)', bin('action-validator'), '.github/workflows/ci.yml'],
   ['conformance matrix', node, 'conformance/run.mjs', '--check'],

@@ -13,7 +13,9 @@ import {
 } from './autoselect.ts';
 import { setDefaultTransport, setTransport, getTransport } from './runtime.ts';
 import { detectTransport } from '../adapters/auto.ts';
+import { assertSupportedRuntime } from './supported.ts';
 
+assertSupportedRuntime(); // the bundle checks before its first builtin; the sources (JSR) here
 setDefaultTransport(detectTransport);
 
 export type Socket = NodeNet.Socket;

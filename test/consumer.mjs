@@ -15,9 +15,9 @@ let passed = 0;
 let failed = 0;
 
 function check(name, cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { cwd: opts.cwd ?? app, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
+  const r = spawnSync(cmd, args, { cwd: opts.cwd ?? app, encoding: 'utf8', timeout: opts.timeout ?? 120_000, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  const ok = r.status === 0 && (!opts.expect || opts.expect.test(r.stdout)) && (!opts.quiet || !r.stderr.trim());
+  const ok = r.status === (opts.status ?? 0) && (!opts.expect || opts.expect.test(r.stdout)) && (!opts.quiet || !r.stderr.trim());
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${ok ? '' : `: exit ${r.status ?? r.signal}\n${out.replace(/^/gm, '     ')}`}`);
   if (ok) passed++; else failed++;
 }
@@ -28,7 +28,8 @@ const tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz')));
 const app = join(work, 'app');
 mkdirSync(app);
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }));
-execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: app, stdio: 'inherit' });
+// --prefer-offline: the package's one dependency (uvu, for `crossnet conformance`) may not be cached yet.
+execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: app, stdio: 'inherit' });
 
 // 2. Load it both ways on every runtime, and echo through it.
 const echo = (load) => `${load}
@@ -48,6 +49,19 @@ for (const [name, cmd, pre] of runtimes) {
   check(`${name}: import 'crossnet' echoes`, cmd, [...pre, 'esm.mjs'], { expect: /^ping function$/m, quiet: true });
   check(`${name}: require('crossnet') echoes`, cmd, [...pre, 'cjs.cjs'], { expect: /^ping function$/m, quiet: true });
 }
+
+// 2b. `crossnet conformance`, the suite as users run it in their CI: the installed package's
+// conformance files against the installed crossnet, on each runtime; the last line is the count.
+const suite = { expect: /\n[1-9]\d* passed, 0 failed\n$/, timeout: 10 * 60_000 };
+check('node: npx crossnet conformance', 'npx', ['--no-install', 'crossnet', 'conformance'], suite);
+check('deno: deno run -A npm:crossnet conformance', bin('deno'), ['run', '-A', '--quiet', 'npm:crossnet', 'conformance'], suite);
+check('bun: bunx crossnet conformance (runs on Bun)', bin('bunx'), ['crossnet', 'conformance'], { ...suite, expect: /on Bun [\d.]+[\s\S]*\n[1-9]\d* passed, 0 failed\n$/ });
+// A failing test exits 1 (Deno's own node:net lacks the setKeepAlive options form); --json writes the results.
+check('deno: crossnet conformance --builtin --json exits 1 on a failure', bin('deno'),
+  ['run', '-A', '--quiet', 'npm:crossnet', 'conformance', '--builtin', '--json', 'builtin.json', 'socket-keepalive.test.mjs'],
+  { status: 1, expect: /against Deno's own node:net[\s\S]*\n\d+ passed, [1-9]\d* failed\n$/ });
+check('the --json file has the results', process.execPath, ['-e',
+  "const d = require('./builtin.json'); if (d.env.impl !== 'builtin' || !d.results.some((r) => r.status === 'fail')) process.exit(1)"]);
 
 // 3. The consumer's TypeScript: crossnet where node:net's types are expected, both module systems.
 writeFileSync(join(app, 'esm.mts'), `import type * as NodeNet from 'node:net';
