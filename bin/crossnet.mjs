@@ -6,7 +6,8 @@ import process from 'node:process';
 
 // bunx runs a `#!/usr/bin/env node` bin with Node unless given --bun; `bunx crossnet` means Bun.
 const env = process.env;
-if (!process.versions.bun && env.npm_lifecycle_event === 'bunx' && /^bun\//.test(env.npm_config_user_agent ?? '') && env.npm_execpath) {
+// (bunx sets npm_lifecycle_event and npm_execpath; an npm_config_user_agent from an enclosing npm stays.)
+if (!process.versions.bun && env.npm_lifecycle_event === 'bunx' && /bunx?(\.exe)?$/.test(env.npm_execpath ?? '')) {
   const { spawnSync } = await import('node:child_process');
   const run = spawnSync(env.npm_execpath, ['--bun', 'crossnet', ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(run.status ?? 1);

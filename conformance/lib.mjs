@@ -3,7 +3,7 @@
 import { suite as uvuSuite } from 'uvu';
 import { once as eventsOnce } from 'node:events';
 import { spawn } from 'node:child_process';
-import { writeFileSync, unlinkSync, existsSync } from 'node:fs';
+import { writeFileSync, unlinkSync, existsSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -207,7 +207,8 @@ export function nodeBinary() {
   if (env.runtime === 'node') return process.execPath;
   for (const dir of (process.env.PATH || '').split(delimiter)) {
     const candidate = join(dir, 'node');
-    if (dir && existsSync(candidate)) return candidate;
+    // `bun --bun` (and `bunx --bun`) put a `node` on PATH that is Bun itself: skip it.
+    if (dir && existsSync(candidate) && !/bunx?(\.exe)?$/.test(realpathSync(candidate))) return candidate;
   }
   throw new Error('no node binary on PATH for the launcher');
 }

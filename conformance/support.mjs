@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { tmpdir, constants } from 'node:os';
 import process from 'node:process';
 import { net, env } from './net.mjs';
-import { listen, ipcPath, sleep } from './lib.mjs';
+import { listen, ipcPath, sleep, nodeBinary } from './lib.mjs';
 
 export { sleep };
 
@@ -123,7 +123,7 @@ export async function stalledListener(host, port) {
     `s.listen({ port: ${port}, host: ${JSON.stringify(host)}, backlog: 1 }, () => console.log(String(process.pid)));`,
   ].join('\n'));
   const runtimeArgs = env.runtime === 'deno' ? [process.execPath, 'run', '-A', file]
-    : env.runtime === 'bun' ? ['node', file] : [process.execPath, file];
+    : env.runtime === 'bun' ? [nodeBinary(), file] : [process.execPath, file];
   const child = spawn('timeout', ['-s', 'KILL', '60', ...runtimeArgs], { stdio: ['ignore', 'pipe', 'ignore'] });
   const fillers = [];
   let pid;
