@@ -3,38 +3,15 @@
 // through the cluster module's worker protocol). Each case runs conformance/fixtures/cluster.mjs
 // (one script for primary and workers, as PM2 runs one) and checks the JSON line it prints.
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import process from 'node:process';
 import { env } from './net.mjs';
-import { suite, here, sleep } from './lib.mjs';
+import { suite, here, sleep, runFixture } from './lib.mjs';
 
 const t = suite('cluster');
 const slow = { timeout: 40000 };
 const fixture = join(here, 'fixtures', 'cluster.mjs');
 
-function run(name, extra = {}) {
-  const args = env.runtime === 'deno' ? ['run', '-A', fixture] : [fixture];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      env: { ...process.env, CLUSTER_CASE: name, ...extra }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 35000);
-    child.on('error', reject);
-    child.on('close', () => {
-      clearTimeout(timer);
-      const line = stdout.trim().split('\n').find((l) => l.startsWith('{"case"'));
-      if (!line) return reject(new Error(`no result: ${stdout} ${stderr.slice(-1500)}`));
-      const out = JSON.parse(line);
-      if (out.error) return reject(new Error(`${out.error}: ${stderr.slice(-1500)}`));
-      resolve(out);
-    });
-  });
-}
+const run = (name, extra = {}) => runFixture(fixture, { CLUSTER_CASE: name, ...extra }, 35000);
 
 const LOOPBACK = { address: '127.0.0.1', family: 'IPv4' };
 

@@ -4,38 +4,15 @@
 // since child_process sends only the runtime's own node:net objects; with node:net, as they are.
 // Each case runs conformance/fixtures/handoff.mjs (parent and child) and checks its JSON line.
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import process from 'node:process';
-import { net, env } from './net.mjs';
-import { suite, here, limitedOn, assertUnsupported, listen, close } from './lib.mjs';
+import { net } from './net.mjs';
+import { suite, here, limitedOn, assertUnsupported, listen, close, runFixture } from './lib.mjs';
 
 const t = suite('handoff');
 const slow = { timeout: 30000 };
 const fixture = join(here, 'fixtures', 'handoff.mjs');
 
-function run(name, extra = {}) {
-  const args = env.runtime === 'deno' ? ['run', '-A', fixture] : [fixture];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      env: { ...process.env, HANDOFF_CASE: name, ...extra }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25000);
-    child.on('error', reject);
-    child.on('close', () => {
-      clearTimeout(timer);
-      const line = stdout.trim().split('\n').find((l) => l.startsWith('{"case"'));
-      if (!line) return reject(new Error(`no result: ${stdout} ${stderr.slice(-1500)}`));
-      const out = JSON.parse(line);
-      if (out.error) return reject(new Error(`${out.error}: ${JSON.stringify(out)} ${stderr.slice(-1500)}`));
-      resolve(out);
-    });
-  });
-}
+const run = (name, extra = {}) => runFixture(fixture, { HANDOFF_CASE: name, ...extra }, 25000);
 
 // Bun's crossnet sockets are Bun sockets: not a handle Bun's child_process can send, and a second
 // owner of the descriptor is not possible. On Deno a socket can be given up to the child, but not

@@ -202,6 +202,32 @@ export function runChild(source, { timeout = 8000 } = {}) {
   });
 }
 
+/**
+ * Run a fixture script (conformance/fixtures/) on this runtime with `env`, and resolve with the
+ * JSON line it prints (`{"case":…}`); reject when there is none, or it reports an `error`, or the
+ * fixture outlives `timeout` ms (then it is killed).
+ */
+export function runFixture(fixture, vars = {}, timeout = 30000) {
+  const args = env.runtime === 'deno' ? ['run', '-A', fixture] : [fixture];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...vars }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
+    child.on('error', reject);
+    child.on('close', () => {
+      clearTimeout(timer);
+      const line = stdout.trim().split('\n').find((l) => l.startsWith('{"case"'));
+      if (!line) return reject(new Error(`no result: ${stdout} ${stderr.slice(-1500)}`));
+      const out = JSON.parse(line);
+      if (out.error) return reject(new Error(`${out.error}: ${JSON.stringify(out)} ${stderr.slice(-1500)}`));
+      resolve(out);
+    });
+  });
+}
+
 /** Node's own binary, for launchers that must not depend on the implementation under test. */
 export function nodeBinary() {
   if (env.runtime === 'node') return process.execPath;
