@@ -6,10 +6,21 @@ import process from 'node:process';
 
 // bunx runs a `#!/usr/bin/env node` bin with Node unless given --bun; `bunx crossnet` means Bun.
 const env = process.env;
-// (bunx sets npm_lifecycle_event and npm_execpath; an npm_config_user_agent from an enclosing npm stays.)
-if (!process.versions.bun && env.npm_lifecycle_event === 'bunx' && /bunx?(\.exe)?$/.test(env.npm_execpath ?? '')) {
+// bunx sets npm_lifecycle_event; npm_execpath only when no enclosing npm set it first, so the bunx
+// that started us is otherwise found as our parent process (Linux), or on PATH.
+if (!process.versions.bun && env.npm_lifecycle_event === 'bunx') {
   const { spawnSync } = await import('node:child_process');
-  const run = spawnSync(env.npm_execpath, ['--bun', 'crossnet', ...process.argv.slice(2)], { stdio: 'inherit' });
+  const { realpathSync } = await import('node:fs');
+  let bunx = /bunx?(\.exe)?$/.test(env.npm_execpath ?? '') ? env.npm_execpath : undefined;
+  try {
+    bunx ??= /\/bunx?(\.exe)?$/.test(realpathSync(`/proc/${process.ppid}/exe`)) ? realpathSync(`/proc/${process.ppid}/exe`) : undefined;
+  } catch {
+    // no /proc here
+  }
+  bunx ??= 'bunx';
+  // `bun x` is bunx when the executable is bun itself.
+  const pre = /\/bun(\.exe)?$/.test(bunx) ? ['x', '--bun'] : ['--bun'];
+  const run = spawnSync(bunx, [...pre, 'crossnet', ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(run.status ?? 1);
 }
 
