@@ -92,7 +92,8 @@ for (const bytes of [120, 300]) {
 }
 
 t('ipc: a NUL inside a path fails with EINVAL on listen and on connect', async () => {
-  const path = join(tmpdir(), `crossnet-nul-${process.pid}\0tail`);
+  // pid and a random part: the runtimes' own node:net on Deno/Bun leave the cut name behind, and pids repeat.
+  const path = join(tmpdir(), `crossnet-nul-${process.pid}-${Math.random().toString(36).slice(2, 10)}\0tail`);
   const server = net.createServer();
   const err = await listenError(server, path);
   assert.is(err.code, 'EINVAL');
